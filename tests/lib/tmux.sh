@@ -1,0 +1,43 @@
+# tmux helpers for terminal tests. Each test runs its own tmux server on a
+# private socket so tests never touch the user's tmux or each other.
+
+rw_require_cmd tmux
+
+RW_TMUX_SOCK=${RW_TMUX_SOCK:-rdswatch-test-$$}
+
+rw_tmux() {
+	tmux -L "$RW_TMUX_SOCK" -f /dev/null "$@"
+}
+
+# rw_tmux_start W H CMD...: a detached session "t" running CMD in a W x H pane.
+rw_tmux_start() {
+	local w=$1 h=$2
+	shift 2
+	rw_tmux new-session -d -s t -x "$w" -y "$h" "$@" || rw_fail "tmux new-session"
+	rw_tmux set-option -t t remain-on-exit on >/dev/null
+}
+
+rw_tmux_stop() {
+	rw_tmux kill-server 2>/dev/null || true
+}
+
+# The pane's text as a user sees it (no escape sequences).
+rw_tmux_capture() {
+	rw_tmux capture-pane -p -t t
+}
+
+# rw_tmux_wait_for TEXT [SECONDS]: waits until TEXT is on screen.
+rw_tmux_wait_for() {
+	local text=$1 limit=${2:-10} i
+	for ((i = 0; i < limit * 10; i++)); do
+		case "$(rw_tmux_capture)" in
+		*"$text"*) return 0 ;;
+		esac
+		sleep 0.1
+	done
+	rw_fail "'$text' did not appear within ${limit}s; screen:"$'\n'"$(rw_tmux_capture)"
+}
+
+rw_tmux_pane_dead() {
+	[ "$(rw_tmux display-message -p -t t '#{pane_dead}')" = 1 ]
+}
