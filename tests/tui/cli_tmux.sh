@@ -8,6 +8,7 @@ trap rw_tmux_stop EXIT
 
 rw_tmux_start 80 24 "$RDSWATCH --help; echo rc=\$?"
 rw_tmux_wait_for "rc=0"
+rw_assert_eq "$(rw_tmux_size)" 80x24 "pane size"
 screen=$(rw_tmux_capture)
 rw_assert_contains "$screen" "usage: rdswatch" "help in tmux"
 rw_assert_contains "$screen" "Commands:" "help in tmux"
@@ -16,9 +17,9 @@ rw_assert_contains "$screen" "Commands:" "help in tmux"
 while IFS= read -r line; do
 	[ ${#line} -le 80 ] || rw_fail "help line wider than 80 columns: $line"
 done < <("$RDSWATCH" --help)
-rw_tmux_stop
+rw_tmux kill-session -t t
 
 rw_tmux_start 80 24 "$RDSWATCH frobnicate; echo rc=\$?"
 rw_tmux_wait_for "rc=2"
-rw_assert_contains "$(rw_tmux_capture)" "unknown command 'frobnicate'" "usage error in tmux"
+rw_assert_contains "$(rw_tmux_capture_all)" "unknown command 'frobnicate'" "usage error in tmux"
 exit 0
