@@ -1,0 +1,527 @@
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "core/xmalloc.h"
+#include "sources/scheduler.h"
+
+/* A poll that returns later than this past its deadline is abandoned. */
+#define SCHED_DEADLINE_GRACE_MS 500
+#define SCHED_WATCHDOG_TICK_MS 100
+#define SCHED_WORKER_STACK (512 * 1024)
+
+struct worker {
+	struct scheduler *sc;
+	struct source *src;
+	pthread_t thread;
+	int started;
+	int64_t next_due;	/* time_mono_ms */
+	int64_t poll_started;	/* time_mono_ms, 0 when idle */
+	uint64_t generation;	/* bumped when a poll is abandoned */
+	int poll_now;
+	int done_once;
+	int exited;
+	uint64_t rng;
+	struct m_source_health health;
+};
+
+struct scheduler {
+	pthread_mutex_t lock;
+	pthread_cond_t wake;	/* workers and once waiters */
+	struct worker **w;
+	size_t n;
+	sched_sink sink;
+	void *ctx;
+	int running;
+	int stopping;
+	int paused;
+	int once_mode;
+	size_t once_left;
+	pthread_t watchdog;
+	int watchdog_started;
+};
+
+struct source *
+source_new(const struct source_ops *ops, const char *name, const char *instance,
+    int64_t interval_ms, int64_t timeout_ms)
+{
+	struct source *s = xcalloc(1, sizeof *s);
+
+	s->ops = ops;
+	s->name = xstrdup(name);
+	s->instance = instance != NULL ? xstrdup(instance) : NULL;
+	s->interval_ms = interval_ms;
+	s->timeout_ms = timeout_ms;
+	return s;
+}
+
+void
+source_free(struct source *s)
+{
+	if (s == NULL)
+		return;
+	if (s->ops->destroy != NULL)
+		s->ops->destroy(s);
+	free(s->name);
+	free(s->instance);
+	free(s->region);
+	free(s->profile);
+	free(s);
+}
+
+static void
+sched_abs_time(struct timespec *ts, int64_t wait_ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += wait_ms / 1000;
+	ts->tv_nsec += (wait_ms % 1000) * 1000000;
+	if (ts->tv_nsec >= 1000000000) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000;
+	}
+}
+
+static uint64_t
+sched_rand(struct worker *w)
+{
+	/* xorshift64: jitter only, no need for more. */
+	w->rng ^= w->rng << 13;
+	w->rng ^= w->rng >> 7;
+	w->rng ^= w->rng << 17;
+	return w->rng;
+}
+
+/* The interval with +-10% jitter, so sources drift apart. */
+static int64_t
+sched_jittered(struct worker *w, int64_t interval)
+{
+	int64_t span = interval / 5;
+
+	if (span <= 0)
+		return interval;
+	return interval - span / 2 + (int64_t)(sched_rand(w) % (uint64_t)span);
+}
+
+struct scheduler *
+sched_new(sched_sink sink, void *ctx)
+{
+	struct scheduler *sc = xcalloc(1, sizeof *sc);
+	pthread_condattr_t ca;
+
+	pthread_mutex_init(&sc->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&sc->wake, &ca);
+	pthread_condattr_destroy(&ca);
+	sc->sink = sink;
+	sc->ctx = ctx;
+	return sc;
+}
+
+void
+sched_add(struct scheduler *sc, struct source *s)
+{
+	struct worker *w = xcalloc(1, sizeof *w);
+
+	w->sc = sc;
+	w->src = s;
+	w->rng = (uint64_t)time_now_ms() * 2654435761u + sc->n * 40503u + 1;
+	m_init(&m_source_health_type, &w->health);
+	m_str_set(&w->health.source, s->ops->kind);
+	m_str_set(&w->health.instance, s->instance != NULL ? s->instance : "");
+	w->health.calls = 0;
+	w->health.consecutive_failures = 0;
+	w->health.updating = 0;
+	sc->w = xreallocarray(sc->w, sc->n + 1, sizeof *sc->w);
+	sc->w[sc->n++] = w;
+}
+
+size_t
+sched_count(const struct scheduler *sc)
+{
+	return sc->n;
+}
+
+/* A batch holding only W's current health. Caller holds the lock. */
+static struct batch *
+sched_health_batch(struct worker *w)
+{
+	struct batch *b = batch_new(w->src->ops->kind, time_now_ms());
+
+	m_copy(&m_source_health_type, batch_add(b, M_SOURCE_HEALTH), &w->health);
+	return b;
+}
+
+static void
+sched_set_error(struct m_source_health *h, const struct rw_error *err)
+{
+	m_str_set(&h->error_kind, err_kind_name(err->kind));
+	m_str_set(&h->error_service, err->service);
+	m_str_set(&h->error_operation, err->operation);
+	m_str_set(&h->error_code, err->code);
+	m_str_set(&h->error_message, err->message);
+	h->error_http_status = err->http_status;
+}
+
+static void
+sched_clear_error(struct m_source_health *h)
+{
+	struct rw_error none = RW_ERROR_INIT;
+
+	sched_set_error(h, &none);
+	h->error_http_status = M_INT_NONE;
+	free(h->missing_action);
+	h->missing_action = NULL;
+}
+
+/* The IAM action an AccessDenied names: IAM's service prefix is not
+ * always the signing name (CloudWatch signs as "monitoring"). */
+static char *
+sched_iam_action(const struct rw_error *err)
+{
+	const char *svc = err->service != NULL ? err->service : "?";
+
+	if (strcmp(svc, "monitoring") == 0)
+		svc = "cloudwatch";
+	return xasprintf("%s:%s", svc, err->operation);
+}
+
+/* Records a timed-out poll in W's health. Caller holds the lock. */
+static void
+sched_mark_timeout(struct worker *w, int64_t now_mono)
+{
+	struct rw_error err = RW_ERROR_INIT;
+
+	err_set(&err, ERR_TIMEOUT, w->src->ops->kind, "poll",
+	    "poll did not finish within %lld s", (long long)(w->src->timeout_ms / 1000));
+	sched_set_error(&w->health, &err);
+	err_clear(&err);
+	w->health.ok = 0;
+	w->health.updating = 0;
+	w->health.consecutive_failures++;
+	w->health.latency_ms = now_mono - w->poll_started;
+	w->health.next_poll = time_now_ms() + w->src->interval_ms;
+	w->next_due = now_mono + sched_jittered(w, w->src->interval_ms);
+}
+
+/* Delivers a batch to the sink without holding the lock. */
+static void
+sched_deliver(struct worker *w, struct batch *b)
+{
+	pthread_mutex_unlock(&w->sc->lock);
+	w->sc->sink(w->sc->ctx, b);
+	pthread_mutex_lock(&w->sc->lock);
+}
+
+static void
+sched_once_done(struct worker *w)
+{
+	struct scheduler *sc = w->sc;
+
+	if (sc->once_mode && !w->done_once) {
+		w->done_once = 1;
+		sc->once_left--;
+		pthread_cond_broadcast(&sc->wake);
+	}
+}
+
+/* Runs one poll. Called and returns with the lock held. */
+static void
+sched_run_poll(struct worker *w)
+{
+	struct scheduler *sc = w->sc;
+	struct source *src = w->src;
+	struct rw_error err = RW_ERROR_INIT;
+	struct batch *b;
+	int64_t t0 = time_mono_ms(), t1, calls_before;
+	uint64_t gen = w->generation;
+	int rc;
+
+	w->poll_now = 0;
+	w->poll_started = t0;
+	w->health.updating = 1;
+	w->health.last_attempt = time_now_ms();
+	sched_deliver(w, sched_health_batch(w));
+
+	b = batch_new(src->ops->kind, time_now_ms());
+	if (src->region != NULL)
+		b->region = xstrdup(src->region);
+	if (src->profile != NULL)
+		b->profile = xstrdup(src->profile);
+	calls_before = src->calls;
+	pthread_mutex_unlock(&sc->lock);
+	rc = src->ops->poll(src, b, t0 + src->timeout_ms, &err);
+	pthread_mutex_lock(&sc->lock);
+	t1 = time_mono_ms();
+
+	if (w->generation != gen) {
+		/* The watchdog gave up on this poll and reported it. */
+		log_debug(LOG_SOURCES, "%s: late poll result discarded", src->name);
+		batch_free(b);
+		err_clear(&err);
+		w->poll_started = 0;
+		return;
+	}
+	w->health.calls = src->calls;
+	w->health.latency_ms = t1 - t0;
+	w->health.updating = 0;
+	w->health.est_monthly_usd = src->est_monthly_usd;
+	if (rc == 0 && t1 <= t0 + src->timeout_ms + SCHED_DEADLINE_GRACE_MS) {
+		w->health.ok = 1;
+		w->health.last_success = time_now_ms();
+		w->health.consecutive_failures = 0;
+		sched_clear_error(&w->health);
+	} else {
+		if (rc == 0)
+			err_set(&err, ERR_TIMEOUT, src->ops->kind, "poll",
+			    "poll did not finish within %lld s", (long long)(src->timeout_ms / 1000));
+		w->health.ok = 0;
+		w->health.consecutive_failures++;
+		sched_set_error(&w->health, &err);
+		if (err.kind == ERR_DENIED && err.operation != NULL) {
+			char *action = sched_iam_action(&err);
+
+			m_str_set(&w->health.missing_action, action);
+			free(action);
+		}
+		log_debug(LOG_SOURCES, "%s: poll failed after %lld ms (%lld calls): %s", src->name,
+		    (long long)(t1 - t0), (long long)(src->calls - calls_before),
+		    err.message != NULL ? err.message : "?");
+	}
+	err_clear(&err);
+	w->next_due = t0 + sched_jittered(w, src->interval_ms);
+	w->health.next_poll = time_now_ms() + (w->next_due - t1);
+	w->poll_started = 0;
+	m_copy(&m_source_health_type, batch_add(b, M_SOURCE_HEALTH), &w->health);
+	sched_once_done(w);
+	sched_deliver(w, b);
+}
+
+static void *
+sched_worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct scheduler *sc = w->sc;
+
+	pthread_mutex_lock(&sc->lock);
+	while (!sc->stopping) {
+		int64_t now = time_mono_ms();
+		struct timespec ts;
+
+		if (sc->once_mode && w->done_once) {
+			pthread_cond_wait(&sc->wake, &sc->lock);
+			continue;
+		}
+		if (w->poll_now || (!sc->paused && now >= w->next_due)) {
+			sched_run_poll(w);
+			continue;
+		}
+		sched_abs_time(&ts, sc->paused ? 1000 : w->next_due - now);
+		pthread_cond_timedwait(&sc->wake, &sc->lock, &ts);
+	}
+	w->exited = 1;
+	pthread_cond_broadcast(&sc->wake);
+	pthread_mutex_unlock(&sc->lock);
+	return NULL;
+}
+
+/* Abandons polls past their deadline. Caller holds the lock. */
+static void
+sched_check_deadlines(struct scheduler *sc, int64_t now, int64_t grace)
+{
+	for (size_t i = 0; i < sc->n; i++) {
+		struct worker *w = sc->w[i];
+
+		if (w->poll_started == 0 || now < w->poll_started + w->src->timeout_ms + grace)
+			continue;
+		log_debug(LOG_SOURCES, "%s: poll abandoned after %lld ms", w->src->name,
+		    (long long)(now - w->poll_started));
+		w->generation++;
+		sched_mark_timeout(w, now);
+		w->poll_started = 0;
+		sched_once_done(w);
+		sched_deliver(w, sched_health_batch(w));
+	}
+}
+
+static void *
+sched_watchdog_main(void *arg)
+{
+	struct scheduler *sc = arg;
+
+	pthread_mutex_lock(&sc->lock);
+	while (!sc->stopping) {
+		struct timespec ts;
+
+		sched_check_deadlines(sc, time_mono_ms(), SCHED_DEADLINE_GRACE_MS);
+		sched_abs_time(&ts, SCHED_WATCHDOG_TICK_MS);
+		pthread_cond_timedwait(&sc->wake, &sc->lock, &ts);
+	}
+	pthread_mutex_unlock(&sc->lock);
+	return NULL;
+}
+
+static void
+sched_spawn(struct scheduler *sc)
+{
+	pthread_attr_t attr;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, SCHED_WORKER_STACK);
+	pthread_mutex_lock(&sc->lock);
+	sc->running = 1;
+	for (size_t i = 0; i < sc->n; i++) {
+		struct worker *w = sc->w[i];
+		int64_t first = sc->once_mode ? 0 : (int64_t)(sched_rand(w) % 500);
+
+		w->next_due = time_mono_ms() + first;
+		if (pthread_create(&w->thread, &attr, sched_worker_main, w) == 0)
+			w->started = 1;
+	}
+	if (pthread_create(&sc->watchdog, &attr, sched_watchdog_main, sc) == 0)
+		sc->watchdog_started = 1;
+	pthread_mutex_unlock(&sc->lock);
+	pthread_attr_destroy(&attr);
+}
+
+void
+sched_start(struct scheduler *sc)
+{
+	sched_spawn(sc);
+}
+
+int
+sched_run_once(struct scheduler *sc, int64_t deadline)
+{
+	int timed_out = 0;
+
+	sc->once_mode = 1;
+	sc->once_left = sc->n;
+	sched_spawn(sc);
+	pthread_mutex_lock(&sc->lock);
+	while (sc->once_left > 0 && time_mono_ms() < deadline) {
+		struct timespec ts;
+
+		sched_abs_time(&ts, deadline - time_mono_ms());
+		pthread_cond_timedwait(&sc->wake, &sc->lock, &ts);
+	}
+	/* Whatever is still running has missed the run's deadline. */
+	for (size_t i = 0; i < sc->n; i++) {
+		struct worker *w = sc->w[i];
+
+		if (w->done_once)
+			continue;
+		timed_out++;
+		if (w->poll_started == 0)
+			w->poll_started = time_mono_ms();
+		w->generation++;
+		sched_mark_timeout(w, time_mono_ms());
+		w->poll_started = 0;
+		sched_once_done(w);
+		sched_deliver(w, sched_health_batch(w));
+	}
+	pthread_mutex_unlock(&sc->lock);
+	return timed_out;
+}
+
+void
+sched_poll_now(struct scheduler *sc, const char *name)
+{
+	pthread_mutex_lock(&sc->lock);
+	for (size_t i = 0; i < sc->n; i++) {
+		if (name == NULL || strcmp(sc->w[i]->src->name, name) == 0)
+			sc->w[i]->poll_now = 1;
+	}
+	pthread_cond_broadcast(&sc->wake);
+	pthread_mutex_unlock(&sc->lock);
+}
+
+void
+sched_set_paused(struct scheduler *sc, int paused)
+{
+	pthread_mutex_lock(&sc->lock);
+	sc->paused = paused;
+	pthread_cond_broadcast(&sc->wake);
+	pthread_mutex_unlock(&sc->lock);
+}
+
+int
+sched_paused(const struct scheduler *sc)
+{
+	return __atomic_load_n(&sc->paused, __ATOMIC_RELAXED);
+}
+
+int64_t
+sched_scale_intervals(struct scheduler *sc, double factor, int64_t min, int64_t max)
+{
+	int64_t first = 0, now = time_mono_ms();
+
+	pthread_mutex_lock(&sc->lock);
+	for (size_t i = 0; i < sc->n; i++) {
+		struct worker *w = sc->w[i];
+		int64_t v = (int64_t)((double)w->src->interval_ms * factor);
+
+		v = v < min ? min : v > max ? max : v;
+		w->src->interval_ms = v;
+		if (w->next_due > now + v)
+			w->next_due = now + v;
+		if (i == 0)
+			first = v;
+	}
+	pthread_cond_broadcast(&sc->wake);
+	pthread_mutex_unlock(&sc->lock);
+	return first;
+}
+
+void
+sched_free(struct scheduler *sc, int64_t grace_ms)
+{
+	int64_t until = time_mono_ms() + grace_ms;
+	int any_stuck = 0;
+
+	pthread_mutex_lock(&sc->lock);
+	sc->stopping = 1;
+	pthread_cond_broadcast(&sc->wake);
+	/* Wait for workers to leave their loops, up to the grace period. */
+	for (;;) {
+		size_t alive = 0;
+		struct timespec ts;
+
+		for (size_t i = 0; i < sc->n; i++)
+			alive += sc->w[i]->started && !sc->w[i]->exited;
+		if (alive == 0 || time_mono_ms() >= until)
+			break;
+		sched_abs_time(&ts, 50);
+		pthread_cond_timedwait(&sc->wake, &sc->lock, &ts);
+	}
+	pthread_mutex_unlock(&sc->lock);
+	if (sc->watchdog_started)
+		pthread_join(sc->watchdog, NULL);
+	for (size_t i = 0; i < sc->n; i++) {
+		struct worker *w = sc->w[i];
+
+		if (w->started && !w->exited) {
+			/* Stuck in a call that ignores its deadline: leave it. */
+			pthread_detach(w->thread);
+			any_stuck = 1;
+			continue;
+		}
+		if (w->started)
+			pthread_join(w->thread, NULL);
+		source_free(w->src);
+		m_free(&m_source_health_type, &w->health);
+		free(w);
+	}
+	if (any_stuck)
+		return;	/* stuck workers still use the scheduler's lock */
+	free(sc->w);
+	pthread_mutex_destroy(&sc->lock);
+	pthread_cond_destroy(&sc->wake);
+	free(sc);
+}

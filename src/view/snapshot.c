@@ -1,0 +1,205 @@
+#include "config.h"
+
+#include <string.h>
+
+#include "core/timeutil.h"
+#include "view/snapshot.h"
+
+const struct snapshot_windows snapshot_windows_default = {
+	.metrics_ms = 3 * TIME_HOUR,
+	.events_ms = 7 * TIME_DAY,
+	.findings_ms = 30 * TIME_DAY,
+	.failed_logins_ms = TIME_DAY,
+};
+
+void
+snapshot_init(struct snapshot *s, int64_t at, int live)
+{
+	s->at = at;
+	s->live = live;
+	s->windows = snapshot_windows_default;
+	for (int k = 0; k < M_KIND_COUNT; k++)
+		m_vec_init(&s->kinds[k], m_kind_type((enum m_kind)k));
+}
+
+void
+snapshot_free(struct snapshot *s)
+{
+	for (int k = 0; k < M_KIND_COUNT; k++)
+		m_vec_free(&s->kinds[k]);
+}
+
+void
+snapshot_copy(struct snapshot *dst, const struct snapshot *src)
+{
+	snapshot_init(dst, src->at, src->live);
+	dst->windows = src->windows;
+	for (int k = 0; k < M_KIND_COUNT; k++) {
+		const struct m_vec *v = &src->kinds[k];
+
+		for (size_t i = 0; i < v->n; i++)
+			m_vec_push_copy(&dst->kinds[k], m_vec_at(v, i));
+	}
+}
+
+static const char *
+snapshot_rec_instance(enum m_kind kind, const void *rec)
+{
+	const struct m_field *f = m_field_find(m_kind_type(kind), "instance");
+
+	return f != NULL ? *(char *const *)m_field_cptr(f, rec) : NULL;
+}
+
+int64_t
+snapshot_fact_time(enum m_kind kind, const void *rec)
+{
+	const struct m_type *t = m_kind_type(kind);
+	const struct m_field *f = m_field_find(t, "time");
+
+	if (f == NULL)
+		f = m_field_find(t, "updated_at");
+	return f != NULL && f->type == M_TIME ? *(const int64_t *)m_field_cptr(f, rec) : 0;
+}
+
+static int64_t
+snapshot_window(const struct snapshot *s, enum m_kind kind)
+{
+	switch (kind) {
+	case M_METRIC: return s->windows.metrics_ms;
+	case M_EVENT: return s->windows.events_ms;
+	case M_FINDING: return s->windows.findings_ms;
+	case M_FAILED_LOGIN: return s->windows.failed_logins_ms;
+	default: return 0;
+	}
+}
+
+/* Sessions are intervals: a session seen again keeps when it was first
+ * seen, and is last seen at this poll. */
+static void
+snapshot_session_carry(const struct m_vec *old, struct m_session *fresh, int64_t polled_at)
+{
+	const struct m_session *prev = m_vec_find_key(old, fresh);
+
+	if (fresh->first_seen == 0)
+		fresh->first_seen = prev != NULL && prev->first_seen != 0 ? prev->first_seen : polled_at;
+	if (fresh->last_seen == 0)
+		fresh->last_seen = polled_at;
+}
+
+static void
+snapshot_apply_state(struct snapshot *s, const struct batch *b, enum m_kind kind)
+{
+	struct m_vec *v = &s->kinds[kind];
+	const struct m_vec *in = &b->kinds[kind];
+	struct m_vec old;
+
+	/* Keep the records being replaced until the new ones have taken
+	 * what they carry over (a session's first_seen). */
+	m_vec_init(&old, v->type);
+	for (size_t i = v->n; i-- > 0;) {
+		void *rec = m_vec_at(v, i);
+
+		if (batch_replaces(b, kind, rec) || m_vec_find_key(in, rec) != NULL) {
+			m_vec_push_copy(&old, rec);
+			m_vec_remove(v, i);
+		}
+	}
+	for (size_t i = 0; i < in->n; i++) {
+		void *rec = m_vec_push_copy(v, m_vec_at(in, i));
+
+		if (kind == M_SESSION)
+			snapshot_session_carry(&old, rec, b->polled_at);
+	}
+	m_vec_free(&old);
+}
+
+static void
+snapshot_apply_append(struct snapshot *s, const struct batch *b, enum m_kind kind)
+{
+	struct m_vec *v = &s->kinds[kind];
+	const struct m_vec *in = &b->kinds[kind];
+	int64_t window = snapshot_window(s, kind);
+
+	for (size_t i = 0; i < in->n; i++) {
+		const void *rec = m_vec_at(in, i);
+		void *have = m_vec_find_key(v, rec);
+		int64_t t = snapshot_fact_time(kind, rec);
+
+		if (window > 0 && t != 0 && t < s->at - window)
+			continue;
+		if (have != NULL) {
+			/* A finding updated since: keep the newest version. */
+			if (snapshot_fact_time(kind, have) >= t)
+				continue;
+			m_free(v->type, have);
+			m_copy(v->type, have, rec);
+			continue;
+		}
+		m_vec_push_copy(v, rec);
+	}
+}
+
+void
+snapshot_apply(struct snapshot *s, const struct batch *b)
+{
+	for (int k = 0; k < M_KIND_COUNT; k++) {
+		if (m_kind_flow((enum m_kind)k) == M_APPEND)
+			snapshot_apply_append(s, b, (enum m_kind)k);
+		else
+			snapshot_apply_state(s, b, (enum m_kind)k);
+	}
+}
+
+void
+snapshot_advance(struct snapshot *s, int64_t at)
+{
+	s->at = at;
+	for (int k = 0; k < M_KIND_COUNT; k++) {
+		struct m_vec *v = &s->kinds[k];
+		int64_t window = snapshot_window(s, (enum m_kind)k);
+
+		if (window == 0)
+			continue;
+		for (size_t i = v->n; i-- > 0;) {
+			int64_t t = snapshot_fact_time((enum m_kind)k, m_vec_at(v, i));
+
+			if (t != 0 && t < at - window)
+				m_vec_remove(v, i);
+		}
+	}
+}
+
+const struct m_instance *
+snapshot_instance(const struct snapshot *s, const char *id)
+{
+	M_VEC_EACH(&s->kinds[M_INSTANCE], const struct m_instance, i) {
+		if (i->id != NULL && strcmp(i->id, id) == 0)
+			return i;
+	}
+	return NULL;
+}
+
+const struct m_source_health *
+snapshot_source_health(const struct snapshot *s, const char *source, const char *instance)
+{
+	M_VEC_EACH(&s->kinds[M_SOURCE_HEALTH], const struct m_source_health, h) {
+		if (h->source != NULL && strcmp(h->source, source) == 0 &&
+		    strcmp(h->instance != NULL ? h->instance : "", instance != NULL ? instance : "") == 0)
+			return h;
+	}
+	return NULL;
+}
+
+size_t
+snapshot_count(const struct snapshot *s, enum m_kind kind, const char *instance)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->kinds[kind].n; i++) {
+		const char *id = snapshot_rec_instance(kind, m_vec_at(&s->kinds[kind], i));
+
+		if (id != NULL && instance != NULL && strcmp(id, instance) == 0)
+			n++;
+	}
+	return n;
+}

@@ -1,0 +1,50 @@
+/* A snapshot is the state of the fleet at one moment T: live (T = now,
+ * kept up to date by applying batches as polls land) or past (built from
+ * history by the store). Panes, `once` and exports read snapshots only, so
+ * what was on screen and what is exported come from one code path. */
+#ifndef RW_VIEW_SNAPSHOT_H
+#define RW_VIEW_SNAPSHOT_H
+
+#include <stdint.h>
+
+#include "model/batch.h"
+#include "model/records.h"
+
+/* How far back a snapshot keeps facts (append kinds) before T. */
+struct snapshot_windows {
+	int64_t metrics_ms;
+	int64_t events_ms;
+	int64_t findings_ms;
+	int64_t failed_logins_ms;
+};
+
+extern const struct snapshot_windows snapshot_windows_default;
+
+struct snapshot {
+	int64_t at;		/* the moment shown */
+	int live;		/* 1: live mode, 0: replay or export of the past */
+	struct snapshot_windows windows;
+	struct m_vec kinds[M_KIND_COUNT];
+};
+
+void snapshot_init(struct snapshot *s, int64_t at, int live);
+void snapshot_free(struct snapshot *s);
+/* Deep copy into uninitialized DST (the UI draws from a copy while
+ * pollers update the live one). */
+void snapshot_copy(struct snapshot *dst, const struct snapshot *src);
+/* Applies a batch by the rules in model/batch.h (records are copied).
+ * Sessions keep their first_seen across polls; last_seen is the poll. */
+void snapshot_apply(struct snapshot *s, const struct batch *b);
+/* Moves T to AT and drops facts older than their window before it. */
+void snapshot_advance(struct snapshot *s, int64_t at);
+
+const struct m_instance *snapshot_instance(const struct snapshot *s, const char *id);
+/* The health record of SOURCE for INSTANCE ("" for fleet-wide), or NULL. */
+const struct m_source_health *snapshot_source_health(const struct snapshot *s,
+    const char *source, const char *instance);
+/* Number of records of KIND whose "instance" field is INSTANCE. */
+size_t snapshot_count(const struct snapshot *s, enum m_kind kind, const char *instance);
+/* The time a fact happened (the "time" or "updated_at" field), or 0. */
+int64_t snapshot_fact_time(enum m_kind kind, const void *rec);
+
+#endif
