@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/timeutil.h"
+#include "model/index.h"
 #include "view/snapshot.h"
 
 const struct snapshot_windows snapshot_windows_default = {
@@ -76,9 +77,9 @@ snapshot_window(const struct snapshot *s, enum m_kind kind)
 /* Sessions are intervals: a session seen again keeps when it was first
  * seen, and is last seen at this poll. */
 static void
-snapshot_session_carry(const struct m_vec *old, struct m_session *fresh, int64_t polled_at)
+snapshot_session_carry(const struct m_index *old, struct m_session *fresh, int64_t polled_at)
 {
-	const struct m_session *prev = m_vec_find_key(old, fresh);
+	const struct m_session *prev = m_index_find(old, fresh);
 
 	if (fresh->first_seen == 0)
 		fresh->first_seen = prev != NULL && prev->first_seen != 0 ? prev->first_seen : polled_at;
@@ -91,25 +92,38 @@ snapshot_apply_state(struct snapshot *s, const struct batch *b, enum m_kind kind
 {
 	struct m_vec *v = &s->kinds[kind];
 	const struct m_vec *in = &b->kinds[kind];
+	struct m_index in_ix, old_ix;
 	struct m_vec old;
+	size_t keep = 0;
 
-	/* Keep the records being replaced until the new ones have taken
-	 * what they carry over (a session's first_seen). */
+	if (in->n == 0 && !batch_is_complete(b, kind))
+		return;
+	/* Move the records being replaced aside (no copies), keeping the
+	 * rest in order; the new ones take what they carry over from them. */
+	m_index_build(&in_ix, in);
 	m_vec_init(&old, v->type);
-	for (size_t i = v->n; i-- > 0;) {
+	for (size_t i = 0; i < v->n; i++) {
 		void *rec = m_vec_at(v, i);
 
-		if (batch_replaces(b, kind, rec) || m_vec_find_key(in, rec) != NULL) {
-			m_vec_push_copy(&old, rec);
-			m_vec_remove(v, i);
+		if (batch_replaces(b, kind, rec) || m_index_find(&in_ix, rec) != NULL) {
+			memcpy(m_vec_push(&old), rec, v->type->size);
+		} else {
+			if (keep != i)
+				memcpy(m_vec_at(v, keep), rec, v->type->size);
+			keep++;
 		}
 	}
+	v->n = keep;
+	m_index_free(&in_ix);
+
+	m_index_build(&old_ix, &old);
 	for (size_t i = 0; i < in->n; i++) {
 		void *rec = m_vec_push_copy(v, m_vec_at(in, i));
 
 		if (kind == M_SESSION)
-			snapshot_session_carry(&old, rec, b->polled_at);
+			snapshot_session_carry(&old_ix, rec, b->polled_at);
 	}
+	m_index_free(&old_ix);
 	m_vec_free(&old);
 }
 
@@ -119,10 +133,14 @@ snapshot_apply_append(struct snapshot *s, const struct batch *b, enum m_kind kin
 	struct m_vec *v = &s->kinds[kind];
 	const struct m_vec *in = &b->kinds[kind];
 	int64_t window = snapshot_window(s, kind);
+	struct m_index ix;
 
+	if (in->n == 0)
+		return;
+	m_index_build(&ix, v);
 	for (size_t i = 0; i < in->n; i++) {
 		const void *rec = m_vec_at(in, i);
-		void *have = m_vec_find_key(v, rec);
+		void *have = m_index_find(&ix, rec);
 		int64_t t = snapshot_fact_time(kind, rec);
 
 		if (window > 0 && t != 0 && t < s->at - window)
@@ -136,7 +154,10 @@ snapshot_apply_append(struct snapshot *s, const struct batch *b, enum m_kind kin
 			continue;
 		}
 		m_vec_push_copy(v, rec);
+		ix.vec = v;
+		m_index_add(&ix, v->n - 1);
 	}
+	m_index_free(&ix);
 }
 
 void

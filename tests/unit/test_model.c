@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "model/index.h"
 #include "model/records.h"
 
 static void
@@ -182,6 +183,57 @@ test_model_kinds_table(void **state)
 	assert_int_equal(m_kind_flow(M_SESSION), M_STATE);
 }
 
+static void
+test_model_index(void **state)
+{
+	struct m_vec v;
+	struct m_index ix;
+	struct m_metric key;
+
+	(void)state;
+	m_vec_init(&v, &m_metric_type);
+	for (int i = 0; i < 5000; i++) {
+		struct m_metric *m = m_vec_push(&v);
+
+		m_str_set(&m->instance, i % 3 ? "a" : "b");
+		m_str_set(&m->name, "CPUUtilization");
+		m->time = i;
+		m->value = i;
+	}
+	m_index_build(&ix, &v);
+	m_init(&m_metric_type, &key);
+	m_str_set(&key.instance, "b");
+	m_str_set(&key.name, "CPUUtilization");
+	for (int i = 0; i < 5000; i++) {
+		struct m_metric *hit;
+
+		key.time = i;
+		hit = m_index_find(&ix, &key);
+		if (i % 3 == 0) {
+			assert_non_null(hit);
+			assert_int_equal(hit->time, i);
+		} else {
+			assert_null(hit);
+		}
+	}
+	/* Growth through m_index_add keeps every record findable. */
+	for (int i = 5000; i < 9000; i++) {
+		struct m_metric *m = m_vec_push(&v);
+
+		m_str_set(&m->instance, "b");
+		m_str_set(&m->name, "CPUUtilization");
+		m->time = i;
+		m_index_add(&ix, v.n - 1);
+	}
+	for (int i = 0; i < 9000; i += 3) {
+		key.time = i;
+		assert_non_null(m_index_find(&ix, &key));
+	}
+	m_index_free(&ix);
+	m_free(&m_metric_type, &key);
+	m_vec_free(&v);
+}
+
 int
 main(void)
 {
@@ -192,6 +244,7 @@ main(void)
 		cmocka_unit_test(test_model_json_round_trip),
 		cmocka_unit_test(test_model_vec),
 		cmocka_unit_test(test_model_kinds_table),
+		cmocka_unit_test(test_model_index),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
