@@ -114,7 +114,7 @@ class Series:
         value += self.noise * unit_noise(self.seed, int(epoch) // SAMPLE_PERIOD)
         for spike in self.spikes:
             if spike['at'] <= seconds < spike['at'] + spike.get('duration', SAMPLE_PERIOD):
-                value = spike['value'] if 'value' in spike else value + spike.get('add', 0.0)
+                value = float(spike['value']) if 'value' in spike else value + spike.get('add', 0.0)
         if self.low is not None:
             value = max(self.low, value)
         if self.high is not None:

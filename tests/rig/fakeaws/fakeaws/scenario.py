@@ -35,7 +35,7 @@ ENTRY_KEYS = {
     'log_group': _REPEAT | _PLACED | {'name', 'events'},
     'detector': _REPEAT | _PLACED | {'id', 'attributes', 'findings'},
     'finding': _REPEAT | {'at', 'attributes'},
-    'secret': _REPEAT | _PLACED | {'name', 'versions', 'created_at'},
+    'secret': _REPEAT | _PLACED | {'name', 'arn', 'versions', 'created_at'},
     'fault': {'service', 'operation', 'kind', 'count', 'at', 'until', 'seconds', 'code', 'status',
               'message'},
 }

@@ -1,7 +1,10 @@
 """HTTP request and response values passed between the server and protocols."""
 
+import re
 import uuid
 from urllib.parse import unquote
+
+_BAD_ESCAPE = re.compile(r'%(?![0-9A-Fa-f]{2})')
 
 
 class Request:
@@ -76,4 +79,6 @@ def parse_form(text):
 
 
 def _decode(text):
+    if _BAD_ESCAPE.search(text):
+        raise ValueError(f'bad percent escape in {text[:40]!r}')
     return unquote(text.replace('+', ' '), encoding='utf-8', errors='strict')

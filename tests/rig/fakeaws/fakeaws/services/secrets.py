@@ -26,8 +26,8 @@ def load(world, doc):
         if not name:
             raise ScenarioError(f'{where}: name is required')
         region, account = world.placement(spec, where)
-        arn = (f'arn:aws:secretsmanager:{region}:{account}:secret:{name}-'
-               f'{_arn_suffix(f"{account}/{region}/{name}")}')
+        arn = spec.get('arn') or (f'arn:aws:secretsmanager:{region}:{account}:secret:{name}-'
+                                  f'{_arn_suffix(f"{account}/{region}/{name}")}')
         secret = Resource('secret', f'{account}/{region}/{name}', region, account,
                           {'ARN': arn, 'Name': name}, spec=spec)
         secret.extra['created_at'] = spec.get('created_at', -30 * 86400)

@@ -14,6 +14,9 @@ TOKEN_KEYS = {'token', 'expires_at', 'user', 'roles', 'session_duration'}
 
 def load(world, doc):
     world.sso_tokens = {}
+    unknown = set(doc.get('sso', {})) - {'access_tokens'}
+    if unknown:
+        raise ScenarioError(f'sso: unknown key(s) {sorted(unknown)}')
     for index, spec in enumerate(doc.get('sso', {}).get('access_tokens', [])):
         where = f'sso.access_tokens[{index}]'
         if set(spec) - TOKEN_KEYS or not spec.get('token'):
