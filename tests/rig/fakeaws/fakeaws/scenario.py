@@ -137,6 +137,10 @@ def _expand_list(entries, kind, templates, where):
         here = f'{where}[{index}]'
         if not isinstance(entry, dict):
             raise ScenarioError(f'{here} must be an object')
+        if not _REPEAT <= ENTRY_KEYS[kind]:      # credentials, faults (their "count" differs)...
+            _check_keys(entry, ENTRY_KEYS[kind], here)
+            out.append(copy.deepcopy(entry))
+            continue
         entry = _apply_template(entry, templates, here)
         _check_keys(entry, ENTRY_KEYS[kind], here)
         out.extend(_repeat(entry))

@@ -194,24 +194,14 @@ def run_aws(args, endpoint, env, expect_ok=True, timeout=60):
     return done.returncode, parsed, done.stderr
 
 
-def parallel(functions):
-    """Run callables in threads; return their results in order (re-raising the first error)."""
-    results = [None] * len(functions)
-    errors = []
-
-    def run(index, function):
-        try:
-            results[index] = function()
-        except BaseException as exc:      # reported by the caller
-            errors.append(exc)
-    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
-    return results
+def parallel(functions, workers=None):
+    """Run callables a few at a time (one per CPU, at least two); return their
+    results in order, re-raising the first error."""
+    from concurrent.futures import ThreadPoolExecutor
+    workers = workers or max(2, os.cpu_count() or 2)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(function) for function in functions]
+        return [future.result() for future in futures]
 
 
 # ---------------------------------------------------------------- raw responses
