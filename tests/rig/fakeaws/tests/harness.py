@@ -9,6 +9,7 @@ validator against the newest service models available.
 """
 
 import contextlib
+import datetime
 import json
 import os
 import shlex
@@ -33,6 +34,23 @@ SYSTEM_PYTHON = '/usr/bin/python3'
 NEWER_BOTOCORE_PYTHON = '/root/.pyenv/versions/3.11.7/bin/python3'
 CI = os.environ.get('CI') == 'true'
 SKIP = 77
+PROD_LOG = '/aws/rds/instance/prod-db/postgresql'
+DETECTOR = '4ec1b1f2a7d3e8c9b0a1f2e3d4c5b6a7'       # rig.json's GuardDuty detector
+
+# One cheap call per service of rig.json: key -> (botocore service, method, params, operation).
+CHEAP_CALLS = {
+    'rds': ('rds', 'describe_db_instances', {'MaxRecords': 20}, 'DescribeDBInstances'),
+    'cloudwatch': ('cloudwatch', 'get_metric_data', {
+        'MetricDataQueries': [], 'StartTime': datetime.datetime(2020, 1, 1),
+        'EndTime': datetime.datetime(2020, 1, 2)}, 'GetMetricData'),
+    'sts': ('sts', 'get_caller_identity', {}, 'GetCallerIdentity'),
+    'ec2': ('ec2', 'describe_security_groups', {}, 'DescribeSecurityGroups'),
+    'logs': ('logs', 'filter_log_events', {'logGroupName': PROD_LOG, 'limit': 1},
+             'FilterLogEvents'),
+    'secretsmanager': ('secretsmanager', 'get_secret_value', {'SecretId': 'rig/binary'},
+                       'GetSecretValue'),
+    'guardduty': ('guardduty', 'list_detectors', {}, 'ListDetectors'),
+}
 
 sys.path.insert(0, RIG)
 
@@ -150,6 +168,11 @@ class Rig:
             aws_secret_access_key=secret_key or self.env['AWS_SECRET_ACCESS_KEY'],
             aws_session_token=token, config=settings)
 
+    def cheap_call(self, key, **client_args):
+        """Make CHEAP_CALLS[key] with a client of this rig."""
+        service, method, params, _ = CHEAP_CALLS[key]
+        return getattr(self.client(service, **client_args), method)(**params)
+
     def aws(self, *args, env=None, expect_ok=True, timeout=60):
         """Run Debian's aws CLI against the endpoint; (returncode, parsed JSON or None, stderr)."""
         return run_aws(args, self.endpoint, dict(self.credential_env(), **(env or {})),
@@ -158,6 +181,29 @@ class Rig:
     def credential_env(self):
         return {k: self.env[k] for k in ('AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY',
                                          'AWS_REGION', 'AWS_DEFAULT_REGION')}
+
+
+class SharedRig:
+    """One Rig for a whole test file:
+
+        RIG = harness.SharedRig('rig.json')
+        setUpModule, tearDownModule = RIG.start, RIG.stop
+    """
+
+    def __init__(self, scenario_name, **options):
+        self._scenario = scenario(scenario_name)
+        self._options = options
+        self._rig = None
+
+    def start(self):
+        self._rig = Rig(self._scenario, **self._options)
+
+    def stop(self):
+        if self._rig is not None:
+            self._rig.stop()
+
+    def __getattr__(self, name):
+        return getattr(self._rig, name)
 
 
 def parse_exports(text):

@@ -23,31 +23,9 @@ from botocore.exceptions import ClientError            # noqa: E402
 
 TEMP_KEY = 'ASIAFAKEAWSRIGTEMP01'
 EXPIRED_KEY = 'ASIAFAKEAWSRIGEXPIRD'
-DETECTOR = '4ec1b1f2a7d3e8c9b0a1f2e3d4c5b6a7'
-PROD_LOG = '/aws/rds/instance/prod-db/postgresql'
-RIG = None
-
-# One cheap call per protocol family: (service, method, params).
-CALLS = {
-    'rds': ('rds', 'describe_db_instances', {'MaxRecords': 20}),
-    'ec2': ('ec2', 'describe_security_groups', {}),
-    'logs': ('logs', 'filter_log_events', {'logGroupName': PROD_LOG, 'limit': 5}),
-    'guardduty': ('guardduty', 'list_detectors', {}),
-    'secretsmanager': ('secretsmanager', 'get_secret_value', {'SecretId': 'rig/binary'}),
-    'sts': ('sts', 'get_caller_identity', {}),
-    'cloudwatch': ('cloudwatch', 'get_metric_data', {
-        'MetricDataQueries': [], 'StartTime': datetime.datetime(2020, 1, 1),
-        'EndTime': datetime.datetime(2020, 1, 2)}),
-}
-
-
-def setUpModule():
-    global RIG
-    RIG = harness.Rig(harness.scenario('rig.json'))
-
-
-def tearDownModule():
-    RIG.stop()
+PROD_LOG = harness.PROD_LOG
+RIG = harness.SharedRig('rig.json')
+setUpModule, tearDownModule = RIG.start, RIG.stop
 
 
 def credential(access_key):
@@ -94,10 +72,8 @@ def tamper_body(client, old, new):
 
 class Refusals(unittest.TestCase):
     def refused(self, family, **client_args):
-        service, method, params = CALLS[family]
-        client = RIG.client(service, retries=1, **client_args)
         with self.assertRaises(ClientError) as raised:
-            getattr(client, method)(**params)
+            RIG.cheap_call(family, retries=1, **client_args)
         response = raised.exception.response
         return (response['Error']['Code'], response['ResponseMetadata']['HTTPStatusCode'],
                 response['Error'].get('Message', ''), response['ResponseMetadata']['HTTPHeaders'])

@@ -14,19 +14,11 @@ import harness
 
 harness.require(os.access(harness.AWS_CLI, os.X_OK), f'{harness.AWS_CLI} (Debian awscli)')
 
-DETECTOR = '4ec1b1f2a7d3e8c9b0a1f2e3d4c5b6a7'
-PROD_LOG = '/aws/rds/instance/prod-db/postgresql'
+DETECTOR = harness.DETECTOR
+PROD_LOG = harness.PROD_LOG
 UTC = datetime.timezone.utc
-RIG = None
-
-
-def setUpModule():
-    global RIG
-    RIG = harness.Rig(harness.scenario('rig.json'))
-
-
-def tearDownModule():
-    RIG.stop()
+RIG = harness.SharedRig('rig.json')
+setUpModule, tearDownModule = RIG.start, RIG.stop
 
 
 def main_instances(doc):

@@ -23,38 +23,13 @@ from botocore.exceptions import (                                   # noqa: E402
 )
 from botocore.parsers import ResponseParserError                    # noqa: E402
 
-PROD_LOG = '/aws/rds/instance/prod-db/postgresql'
-DETECTOR = '4ec1b1f2a7d3e8c9b0a1f2e3d4c5b6a7'
-RIG = None
-
-# service key: (botocore service, method, params, operation)
-CALLS = {
-    'rds': ('rds', 'describe_db_instances', {'MaxRecords': 20}, 'DescribeDBInstances'),
-    'cloudwatch': ('cloudwatch', 'get_metric_data', {
-        'MetricDataQueries': [], 'StartTime': datetime.datetime(2020, 1, 1),
-        'EndTime': datetime.datetime(2020, 1, 2)}, 'GetMetricData'),
-    'sts': ('sts', 'get_caller_identity', {}, 'GetCallerIdentity'),
-    'ec2': ('ec2', 'describe_security_groups', {}, 'DescribeSecurityGroups'),
-    'logs': ('logs', 'filter_log_events', {'logGroupName': PROD_LOG, 'limit': 1},
-             'FilterLogEvents'),
-    'secretsmanager': ('secretsmanager', 'get_secret_value', {'SecretId': 'rig/binary'},
-                       'GetSecretValue'),
-    'guardduty': ('guardduty', 'list_detectors', {}, 'ListDetectors'),
-}
-
-
-def setUpModule():
-    global RIG
-    RIG = harness.Rig(harness.scenario('rig.json'))
-
-
-def tearDownModule():
-    RIG.stop()
+PROD_LOG = harness.PROD_LOG
+RIG = harness.SharedRig('rig.json')
+setUpModule, tearDownModule = RIG.start, RIG.stop
 
 
 def call(service_key, **client_args):
-    service, method, params, _ = CALLS[service_key]
-    return getattr(RIG.client(service, **client_args), method)(**params)
+    return RIG.cheap_call(service_key, **client_args)
 
 
 def failure(service_key, **client_args):
@@ -79,12 +54,13 @@ class ServiceErrors(unittest.TestCase):
                     'secretsmanager': ('ThrottlingException', 400),
                     'guardduty': ('TooManyRequestsException', 429)}
         for service in expected:
-            RIG.fault(service=service, operation=CALLS[service][3], kind='throttle')
+            RIG.fault(service=service, operation=harness.CHEAP_CALLS[service][3],
+                      kind='throttle')
         results = harness.parallel([lambda s=s: failure(s) for s in expected], workers=8)
         for (service, (code, status)), got in zip(expected.items(), results):
             with self.subTest(service=service):
                 self.assertEqual(got, (code, status, 3))
-                self.assertEqual(RIG.count(service, CALLS[service][3]), 3)
+                self.assertEqual(RIG.count(service, harness.CHEAP_CALLS[service][3]), 3)
 
     def test_fault_for_the_first_requests_only(self):
         RIG.fault(service='rds', operation='DescribeDBInstances', kind='throttle', count=2)

@@ -24,20 +24,12 @@ from botocore.loaders import Loader                            # noqa: E402
 from botocore.model import ServiceModel                        # noqa: E402
 from botocore.parsers import create_parser                     # noqa: E402
 
-DETECTOR = '4ec1b1f2a7d3e8c9b0a1f2e3d4c5b6a7'
+DETECTOR = harness.DETECTOR
 UTC = datetime.timezone.utc
 
 
-RIG = None
-
-
-def setUpModule():
-    global RIG
-    RIG = harness.Rig(harness.scenario('rig.json'))
-
-
-def tearDownModule():
-    RIG.stop()
+RIG = harness.SharedRig('rig.json')
+setUpModule, tearDownModule = RIG.start, RIG.stop
 
 
 def visible(doc, section, region='us-east-1', account='111122223333'):
