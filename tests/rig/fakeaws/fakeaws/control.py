@@ -7,7 +7,7 @@ import re
 from urllib.parse import parse_qs
 
 from . import pglog
-from .models import service_model
+from .models import shape as model_shape
 from .scenario import ScenarioError
 from .services import guardduty, logs, rds, secrets
 from .wire import Response
@@ -142,7 +142,7 @@ class Control:
         kind = {'instances': ('db-instance', 'DBInstance'),
                 'clusters': ('db-cluster', 'DBCluster')}[match.group(1)]
         resource = self._resource(kind[0], body, match.group(2))
-        shape = service_model('rds').shape_for(kind[1])
+        shape = model_shape('rds', kind[1])
         self.app.world.change(resource, shape, self._now(), body.get('attributes', {}),
                               f'{match.group(1)}/{match.group(2)}')
         return _ok()

@@ -92,7 +92,8 @@ REST_ERRORS = dict(JSON_ERRORS, **{
                 'expired_token', 'access_denied')
 }, **{
     'throttle': ('TooManyRequestsException', 429, 'Rate exceeded'),
-    'internal': ('InternalServerErrorException', 500, 'The request failed due to an internal error.'),
+    'internal': ('InternalServerErrorException', 500,
+                 'The request failed due to an internal error.'),
     'unknown_operation': ('UnknownOperationException', 404, 'Unknown operation {operation}'),
     'validation': ('BadRequestException', 400, '{detail}'),
     'missing_parameter': ('BadRequestException', 400,

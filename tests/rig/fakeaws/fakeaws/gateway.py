@@ -56,7 +56,8 @@ class Gateway:
         self.log = log
         self.services = {}
         for spec in all_services():
-            self.services[spec.signing_name] = (spec, _protocol(spec, service_model(spec.model_name)))
+            protocol = _protocol(spec, service_model(spec.model_name))
+            self.services[spec.signing_name] = (spec, protocol)
         self.cloudwatch_json = JsonRpcProtocol(
             'cloudwatch', service_model('cloudwatch'), target_prefix=CLOUDWATCH_JSON_TARGET,
             json_version='1.0', query_compatible=True)

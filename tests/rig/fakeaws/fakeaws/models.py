@@ -8,6 +8,7 @@ response fakeaws writes is driven by one model per service.
 """
 
 import copy
+import functools
 import json
 import os
 import threading
@@ -23,13 +24,14 @@ _loader = Loader()
 
 
 def apply_overlay(model, overlay):
-    """Return a copy of a raw model dict with an overlay's additions merged."""
-    merged = copy.deepcopy(model)
-    shapes = merged['shapes']
+    """A raw model dict with an overlay's additions merged (the input is not changed)."""
+    merged = dict(model)
+    shapes = merged['shapes'] = dict(model['shapes'])
     for name, shape in overlay.get('shapes', {}).items():
         shapes.setdefault(name, copy.deepcopy(shape))
     for shape_name, members in overlay.get('members', {}).items():
-        target = shapes[shape_name].setdefault('members', {})
+        shape = shapes[shape_name] = dict(shapes[shape_name])
+        target = shape['members'] = dict(shape.get('members', {}))
         for member, definition in members.items():
             target.setdefault(member, copy.deepcopy(definition))
     return merged
@@ -51,3 +53,9 @@ def service_model(model_name):
         if model_name not in _cache:
             _cache[model_name] = ServiceModel(raw_model(model_name), model_name)
         return _cache[model_name]
+
+
+@functools.lru_cache(maxsize=None)
+def shape(model_name, shape_name):
+    """A cached shape object (botocore caches members per shape object)."""
+    return service_model(model_name).shape_for(shape_name)

@@ -61,11 +61,15 @@ def prefix(when, entry):
     stamp = when.strftime('%Y-%m-%d %H:%M:%S UTC')
     host = entry.get('host')
     remote = f"{host}({entry.get('port', 0)})" if host else ''
-    return f"{stamp}:{remote}:{entry.get('user', '')}@{entry.get('db', '')}:[{entry.get('pid', 0)}]:"
+    who = f"{entry.get('user', '')}@{entry.get('db', '')}"
+    return f"{stamp}:{remote}:{who}:[{entry.get('pid', 0)}]:"
 
 
-def _encryption(entry):
-    return 'SSL encryption' if entry.get('ssl') else 'no encryption'
+def _connection_target(entry):
+    """'host "H", user "U", database "D", <encryption>' as PostgreSQL 15 words it."""
+    encryption = 'SSL encryption' if entry.get('ssl') else 'no encryption'
+    return (f"host \"{entry.get('host', '')}\", user \"{entry.get('user', '')}\", "
+            f"database \"{entry.get('db', '')}\", {encryption}")
 
 
 def _password_failed(entry):
@@ -73,7 +77,8 @@ def _password_failed(entry):
     lines = [f'FATAL:  password authentication failed for user "{user}"']
     detail = DETAILS.get(entry.get('detail'), '').format(user=user)
     if entry.get('hba_line') is not None:
-        matched = f"Connection matched pg_hba.conf line {entry['hba_line']}: \"{entry.get('hba_rule', '')}\""
+        rule = entry.get('hba_rule', '')
+        matched = f'Connection matched pg_hba.conf line {entry["hba_line"]}: "{rule}"'
         detail = f'{detail}\n\t{matched}' if detail else matched
     if detail:
         lines.append(f'DETAIL:  {detail}')
@@ -81,13 +86,11 @@ def _password_failed(entry):
 
 
 def _no_hba_entry(entry):
-    return [f"FATAL:  no pg_hba.conf entry for host \"{entry.get('host', '')}\", user "
-            f"\"{entry.get('user', '')}\", database \"{entry.get('db', '')}\", {_encryption(entry)}"]
+    return [f'FATAL:  no pg_hba.conf entry for {_connection_target(entry)}']
 
 
 def _hba_reject(entry):
-    return [f"FATAL:  pg_hba.conf rejects connection for host \"{entry.get('host', '')}\", user "
-            f"\"{entry.get('user', '')}\", database \"{entry.get('db', '')}\", {_encryption(entry)}"]
+    return [f'FATAL:  pg_hba.conf rejects connection for {_connection_target(entry)}']
 
 
 def _connection_received(entry):

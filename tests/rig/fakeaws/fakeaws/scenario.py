@@ -180,7 +180,8 @@ def fill_placeholders(value, n):
 def _check_keys(entry, allowed, where):
     unknown = set(entry) - allowed
     if unknown:
-        raise ScenarioError(f'{where}: unknown key(s) {sorted(unknown)}; allowed: {sorted(allowed)}')
+        raise ScenarioError(f'{where}: unknown key(s) {sorted(unknown)}; '
+                            f'allowed: {sorted(allowed)}')
 
 
 def _check_defaults(doc):

@@ -5,7 +5,6 @@ mode makes 3 attempts, the counter shows 3), 5xx, a hang past the client's
 timeout, a reset connection, a truncated or malformed body, a wrong
 Content-Type, expired tokens, a wrong server clock."""
 
-import datetime
 import email.utils
 import json
 import os

@@ -40,7 +40,8 @@ def decode(shape, value, name):
         for member_name, member in shape.members.items():
             item = value.get(wire_name(member, member_name))
             if item is not None:
-                out[member_name] = decode(member, item, f'{name}.{member_name}' if name else member_name)
+                path = f'{name}.{member_name}' if name else member_name
+                out[member_name] = decode(member, item, path)
         return out
     if kind == 'list':
         _expect(isinstance(value, list), name, value, 'a list')

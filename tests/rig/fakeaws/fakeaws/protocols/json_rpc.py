@@ -15,7 +15,8 @@ CORAL_PREFIX = 'com.amazon.coral.service#'
 class JsonRpcProtocol:
     name = 'json'
 
-    def __init__(self, service, model, target_prefix=None, json_version=None, query_compatible=False):
+    def __init__(self, service, model, target_prefix=None, json_version=None,
+                 query_compatible=False):
         self.service = service
         self.model = model
         self.target_prefix = target_prefix or model.metadata['targetPrefix']

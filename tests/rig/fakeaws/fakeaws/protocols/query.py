@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from ..errors import AwsError
 from ..wire import Response, parse_form
 from .common import (
-    InputError, MissingMember, check_known_members, required_missing, scalar_from_text,
+    MissingMember, check_known_members, required_missing, scalar_from_text,
     scalar_to_text, wire_name,
 )
 
@@ -119,7 +119,8 @@ class XmlEncoder:
             if item is None:
                 continue
             if member.serialization.get('xmlAttribute'):
-                parent.set(wire_name(member, name), scalar_to_text(member, item, self.timestamp_format))
+                text = scalar_to_text(member, item, self.timestamp_format)
+                parent.set(wire_name(member, name), text)
                 continue
             self.element(parent, wire_name(member, name), member, item)
 
@@ -187,7 +188,8 @@ class QueryProtocol:
             try:
                 request.form = dict(parse_form(text))
             except ValueError as exc:
-                raise AwsError('MalformedQueryString', f'Malformed query string: {exc}', 400) from exc
+                raise AwsError('MalformedQueryString', f'Malformed query string: {exc}',
+                               400) from exc
         return request.form
 
     def operation_name(self, request):
@@ -198,7 +200,8 @@ class QueryProtocol:
         version = form.get('Version')
         expected = self.model.metadata['apiVersion']
         if version is None:
-            raise AwsError('MissingParameter', 'The request must contain the parameter Version', 400)
+            raise AwsError('MissingParameter', 'The request must contain the parameter Version',
+                           400)
         if version != expected:
             raise AwsError('NoSuchVersion',
                            f'The requested version ({version}) of service {self.service} '

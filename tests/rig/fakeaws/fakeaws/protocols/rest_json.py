@@ -84,7 +84,8 @@ class RestJsonProtocol:
         return params
 
     def _decode_body(self, request, shape):
-        body_members = {n: m for n, m in shape.members.items() if not m.serialization.get('location')}
+        body_members = {n for n, m in shape.members.items()
+                        if not m.serialization.get('location')}
         if not body_members:
             return {}
         try:
@@ -101,7 +102,8 @@ class RestJsonProtocol:
         if shape is not None:
             located = {}
             for name, member in shape.members.items():
-                if member.serialization.get('location') == 'header' and result.get(name) is not None:
+                located_in_header = member.serialization.get('location') == 'header'
+                if located_in_header and result.get(name) is not None:
                     headers.append((wire_name(member, name),
                                     scalar_to_text(member, result[name], 'rfc822')))
                     located[name] = True

@@ -5,7 +5,7 @@ import re
 from .. import metrics
 from ..clock import datetime_to_epoch, epoch_to_datetime
 from ..errors import validation_error
-from ..scenario import ScenarioError, deep_merge
+from ..scenario import ScenarioError
 from . import ServiceSpec
 from .paging import decode_token, encode_token
 
@@ -28,7 +28,9 @@ def _load_series(world, kind, dimension, spec, where):
     identifier = attributes[dimension]
     region, account = world.placement(spec, where)
     aurora = kind == 'db-cluster' or attributes.get('Engine', '').startswith('aurora')
-    specs = deep_merge(metrics.default_specs(aurora), spec.get('metrics', {}))
+    specs = metrics.default_specs(aurora)
+    for name, override in spec.get('metrics', {}).items():
+        specs[name] = dict(specs.get(name, {}), **override)
     appear = spec.get('appear_at')
     data_start = float('-inf') if appear is None else world.clock.epoch_at(appear)
     for name, series_spec in specs.items():

@@ -1,7 +1,7 @@
 """Amazon EC2 DescribeSecurityGroups (EC2 query dialect)."""
 
 from ..errors import AwsError, validation_error
-from ..models import service_model
+from ..models import shape as model_shape
 from ..scenario import ScenarioError
 from ..world import Resource
 from . import ServiceSpec
@@ -11,7 +11,7 @@ MODEL = 'ec2'
 
 
 def load(world, doc):
-    shape = service_model(MODEL).shape_for('SecurityGroup')
+    shape = model_shape(MODEL, 'SecurityGroup')
     for index, spec in enumerate(doc['security_groups']):
         where = f'security_groups[{index}]'
         region, account = world.placement(spec, where)

@@ -4,7 +4,7 @@ import datetime
 import hashlib
 
 from ..errors import AwsError
-from ..models import service_model
+from ..models import shape as model_shape
 from ..scenario import ScenarioError, deep_merge
 from ..world import Resource
 from . import ServiceSpec
@@ -27,7 +27,6 @@ def bad_request(message):
 # ---------------------------------------------------------------- loading
 
 def load(world, doc):
-    model = service_model(MODEL)
     for index, spec in enumerate(doc['guardduty']['detectors']):
         where = f'guardduty.detectors[{index}]'
         region, account = world.placement(spec, where)
@@ -38,7 +37,7 @@ def load(world, doc):
             'ServiceRole': (f'arn:aws:iam::{account}:role/aws-service-role/guardduty.amazonaws.com/'
                             'AWSServiceRoleForAmazonGuardDuty'),
         }
-        attributes = world.materialize(model.shape_for('GetDetectorResponse'),
+        attributes = world.materialize(model_shape(MODEL, 'GetDetectorResponse'),
                                        deep_merge(defaults, spec.get('attributes', {})),
                                        f'{where}.attributes')
         detector = Resource('detector', f'{account}/{region}/{detector_id}', region, account,
@@ -62,7 +61,7 @@ def add_finding(world, detector, spec, where, serial):
         'Service': {'ServiceName': 'guardduty', 'DetectorId': detector_id, 'Archived': False,
                     'Count': 1, 'EventFirstSeen': at, 'EventLastSeen': at},
     }
-    attributes = world.materialize(service_model(MODEL).shape_for('Finding'),
+    attributes = world.materialize(model_shape(MODEL, 'Finding'),
                                    deep_merge(defaults, spec.get('attributes', {})),
                                    f'{where}.attributes')
     if world.get('finding', f'{detector_id}/{finding_id}') is not None:
@@ -83,7 +82,7 @@ def _member_for(shape, wire):
 
 def field_values(finding, path):
     """Values of a finding at a wire-name path such as resource.resourceType."""
-    shape = service_model(MODEL).shape_for('Finding')
+    shape = model_shape(MODEL, 'Finding')
     values = [finding]
     for part in path.split('.'):
         if shape.type_name != 'structure':
@@ -174,7 +173,9 @@ def _sorted(findings, sort):
         values = field_values(finding, path)
         value = values[0] if values else ''
         number = _number(value)
-        return (0, number, finding['Id']) if number is not None else (1, _text(value), finding['Id'])
+        if number is not None:
+            return (0, number, finding['Id'])
+        return (1, _text(value), finding['Id'])
     return sorted(findings, key=sort_key, reverse=sort.get('OrderBy') == 'DESC')
 
 

@@ -55,7 +55,8 @@ def _exports_postgres(ctx, attributes):
     if cluster_id:
         cluster = ctx.world.get('db-cluster', f'{ctx.account}/{ctx.region}/{cluster_id}')
         if cluster is not None:
-            return 'postgresql' in cluster.attributes(ctx.seconds).get('EnabledCloudwatchLogsExports', [])
+            exports = cluster.attributes(ctx.seconds).get('EnabledCloudwatchLogsExports', [])
+            return 'postgresql' in exports
     return 'postgresql' in attributes.get('EnabledCloudwatchLogsExports', [])
 
 
@@ -118,7 +119,8 @@ def filter_log_events(ctx, params):
                                             'exclusive parameters.')
     name = name or (identifier or '').split(':log-group:')[-1].removesuffix(':*')
     if not name:
-        raise validation_error(ctx.service, 'Either logGroupName or logGroupIdentifier is required.')
+        raise validation_error(ctx.service,
+                               'Either logGroupName or logGroupIdentifier is required.')
     streams = params.get('logStreamNames')
     prefix = params.get('logStreamNamePrefix')
     if streams and prefix:

@@ -5,7 +5,7 @@ import datetime
 from .. import pglog
 from ..credentials import stable_id
 from ..errors import AwsError, model_error, validation_error
-from ..models import service_model
+from ..models import service_model, shape as model_shape
 from ..scenario import ScenarioError
 from ..world import Resource
 from . import ServiceSpec
@@ -56,28 +56,27 @@ CLUSTER = DbKind('db-cluster', 'DBCluster', 'DBClusterIdentifier', 'DBClusterArn
 # ---------------------------------------------------------------- loading
 
 def load(world, doc):
-    model = service_model(MODEL)
     for index, spec in enumerate(doc['instances']):
-        _load_db(world, model, INSTANCE, spec, f'instances[{index}]')
+        _load_db(world, INSTANCE, spec, f'instances[{index}]')
     for index, spec in enumerate(doc['clusters']):
-        _load_db(world, model, CLUSTER, spec, f'clusters[{index}]')
+        _load_db(world, CLUSTER, spec, f'clusters[{index}]')
     for section, kind in (('parameter_groups', 'db-parameter-group'),
                           ('cluster_parameter_groups', 'db-cluster-parameter-group')):
         for index, spec in enumerate(doc[section]):
-            _load_parameter_group(world, model, kind, spec, f'{section}[{index}]')
-    _load_simple(world, model, doc['engine_versions'], 'engine-version', 'DBEngineVersion',
+            _load_parameter_group(world, kind, spec, f'{section}[{index}]')
+    _load_simple(world, doc['engine_versions'], 'engine-version', 'DBEngineVersion',
                  'engine_versions', lambda a: f"{a.get('Engine')}/{a.get('EngineVersion')}")
-    _load_simple(world, model, doc['certificates'], 'certificate', 'Certificate',
+    _load_simple(world, doc['certificates'], 'certificate', 'Certificate',
                  'certificates', lambda a: a.get('CertificateIdentifier'))
     for index, spec in enumerate(doc['snapshots']):
-        _load_snapshot(world, model, spec, f'snapshots[{index}]')
+        _load_snapshot(world, spec, f'snapshots[{index}]')
     for index, spec in enumerate(doc['events']):
         load_event(world, spec, f'events[{index}]', index)
     world.default_certificate = doc.get('default_certificate')
 
 
-def _load_db(world, model, kind, spec, where):
-    shape = model.shape_for(kind.shape)
+def _load_db(world, kind, spec, where):
+    shape = model_shape(MODEL, kind.shape)
     attributes = dict(spec.get('attributes', {}))
     identifier = attributes.get(kind.id_member)
     if not identifier:
@@ -92,7 +91,7 @@ def _load_db(world, model, kind, spec, where):
                         spec.get('appear_at'), spec)
     resource.extra['arn'] = resource_arn
     resource.extra['restore_lag'] = spec.get('restore_lag', 300)
-    action_shape = model.shape_for('PendingMaintenanceAction')
+    action_shape = model_shape(MODEL, 'PendingMaintenanceAction')
     resource.extra['pending'] = [
         world.materialize(action_shape, action, f'{where}.pending_maintenance[{i}]')
         for i, action in enumerate(spec.get('pending_maintenance', []))]
@@ -105,19 +104,19 @@ def _load_db(world, model, kind, spec, where):
     world.add(resource)
 
 
-def _load_parameter_group(world, model, kind, spec, where):
+def _load_parameter_group(world, kind, spec, where):
     if not spec.get('name'):
         raise ScenarioError(f'{where}: name is required')
     region, account = world.placement(spec, where)
-    shape = model.shape_for('Parameter')
+    shape = model_shape(MODEL, 'Parameter')
     parameters = [world.materialize(shape, p, f'{where}.parameters[{i}]')
                   for i, p in enumerate(spec.get('parameters', []))]
     world.add(Resource(kind, key(account, region, spec['name']), region, account,
                        {'Parameters': parameters, 'Family': spec.get('family')}, spec=spec))
 
 
-def _load_simple(world, model, specs, kind, shape_name, section, identify):
-    shape = model.shape_for(shape_name)
+def _load_simple(world, specs, kind, shape_name, section, identify):
+    shape = model_shape(MODEL, shape_name)
     for index, spec in enumerate(specs):
         where = f'{section}[{index}]'
         region, account = world.placement(spec, where)
@@ -126,14 +125,14 @@ def _load_simple(world, model, specs, kind, shape_name, section, identify):
                            attributes, spec=spec))
 
 
-def _load_snapshot(world, model, spec, where):
+def _load_snapshot(world, spec, where):
     attributes = dict(spec.get('attributes', {}))
     identifier = attributes.get('DBSnapshotIdentifier')
     if not identifier:
         raise ScenarioError(f'{where}.attributes: DBSnapshotIdentifier is required')
     region, account = world.placement(spec, where)
     attributes.setdefault('DBSnapshotArn', arn(region, account, 'snapshot', identifier))
-    base = world.materialize(model.shape_for('DBSnapshot'), attributes, f'{where}.attributes')
+    base = world.materialize(model_shape(MODEL, 'DBSnapshot'), attributes, f'{where}.attributes')
     resource = Resource('db-snapshot', key(account, region, identifier), region, account, base,
                         spec.get('appear_at'), spec)
     resource.extra['restore'] = list(spec.get('restore', []))
@@ -142,7 +141,6 @@ def _load_snapshot(world, model, spec, where):
 
 def load_event(world, spec, where, serial):
     """Add one RDS event ({"at", "attributes": Event members but Date})."""
-    model = service_model(MODEL)
     region, account = world.placement(spec, where)
     at = spec.get('at', 0)
     attributes = dict(spec.get('attributes', {}))
@@ -153,15 +151,21 @@ def load_event(world, spec, where, serial):
         attributes.setdefault('SourceArn', arn(region, account, SOURCE_TYPES[source_type],
                                                attributes['SourceIdentifier']))
     attributes['Date'] = at
-    resolved = world.materialize(model.shape_for('Event'), attributes, f'{where}.attributes')
-    world.add(Resource('event', f'{account}/{region}/{serial}', region, account, resolved, at, spec))
+    resolved = world.materialize(model_shape(MODEL, 'Event'), attributes, f'{where}.attributes')
+    world.add(Resource('event', f'{account}/{region}/{serial}', region, account, resolved, at,
+                       spec))
 
 
 # ---------------------------------------------------------------- helpers
 
+def _fault(shape_name, message):
+    """The error of one of RDS's error shapes (code and status from the model)."""
+    return model_error(service_model(MODEL), shape_name, message)
+
+
 def _not_found(kind, identifier):
     label = 'DBInstance' if kind is INSTANCE else 'DBCluster'
-    return model_error(service_model(MODEL), kind.not_found, f'{label} {identifier} not found.')
+    return _fault(kind.not_found, f'{label} {identifier} not found.')
 
 
 def _short_id(identifier):
@@ -265,7 +269,7 @@ def describe_pending_maintenance_actions(ctx, params):
     resources = ctx.world.visible('db-instance', ctx) + ctx.world.visible('db-cluster', ctx)
     wanted_arn = params.get('ResourceIdentifier')
     if wanted_arn and not any(r.extra['arn'] == wanted_arn for r in resources):
-        raise model_error(service_model(MODEL), 'ResourceNotFoundFault',
+        raise _fault('ResourceNotFoundFault',
                           f'The specified resource ARN {wanted_arn} was not found.')
     rows = []
     for resource in resources:
@@ -292,7 +296,7 @@ def _describe_parameters(ctx, params, kind, name_member):
     group = ctx.world.get(kind, key(ctx.account, ctx.region, name))
     if group is None:
         label = 'DBParameterGroup' if kind == 'db-parameter-group' else 'DBClusterParameterGroup'
-        raise model_error(service_model(MODEL), 'DBParameterGroupNotFoundFault',
+        raise _fault('DBParameterGroupNotFoundFault',
                           f'{label} not found: {name}')
     parameters = group.attributes(ctx.seconds)['Parameters']
     source = params.get('Source')
@@ -325,7 +329,7 @@ def describe_db_snapshots(ctx, params):
     if wanted:
         rows = [(r, a) for r, a in rows if a['DBSnapshotIdentifier'] == _short_id(wanted)]
         if not rows:
-            raise model_error(service_model(MODEL), 'DBSnapshotNotFoundFault',
+            raise _fault('DBSnapshotNotFoundFault',
                               f'DBSnapshot {_short_id(wanted)} not found.')
     for member in ('DBInstanceIdentifier', 'DbiResourceId'):
         if params.get(member):
@@ -349,7 +353,7 @@ def describe_db_snapshot_attributes(ctx, params):
     identifier = _short_id(params['DBSnapshotIdentifier'])
     resource = ctx.world.get('db-snapshot', key(ctx.account, ctx.region, identifier))
     if resource is None or not resource.visible(ctx.seconds):
-        raise model_error(service_model(MODEL), 'DBSnapshotNotFoundFault',
+        raise _fault('DBSnapshotNotFoundFault',
                           f'DBSnapshot {identifier} not found.')
     return {'DBSnapshotAttributesResult': {
         'DBSnapshotIdentifier': identifier,
@@ -398,7 +402,7 @@ def describe_certificates(ctx, params):
     if wanted:
         items = [c for c in items if c.get('CertificateIdentifier') == wanted]
         if not items:
-            raise model_error(service_model(MODEL), 'CertificateNotFoundFault',
+            raise _fault('CertificateNotFoundFault',
                               f'Certificate {wanted} not found.')
     items = apply_filters(ctx, items, params.get('Filters'),
                           {'certificate-id': lambda c: c.get('CertificateIdentifier')})
@@ -466,7 +470,7 @@ def download_db_log_file_portion(ctx, params):
     name = params['LogFileName']
     files = log_files(ctx, resource)
     if name not in files:
-        raise model_error(service_model(MODEL), 'DBLogFileNotFoundFault',
+        raise _fault('DBLogFileNotFoundFault',
                           f'DBLog File: {name}, is not found on the DB instance')
     content = files[name][0]
     start, stop = _portion_bounds(ctx, content, params)
