@@ -8,6 +8,7 @@ import argparse
 import json
 import logging
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -64,7 +65,14 @@ def main(argv=None):
         {k: v for k, v in endpoints.items() if 'secret' not in k and 'token' not in k}))
     stop.wait(args.lifetime)
     app.stop()
+    remove_state_dir(args.state_dir)
     return 0
+
+
+def remove_state_dir(path):
+    """The temp dir `start` made goes with the server (stop also removes it)."""
+    if path and os.path.basename(path.rstrip('/')).startswith('fakeaws.'):
+        shutil.rmtree(path, ignore_errors=True)
 
 
 if __name__ == '__main__':

@@ -5,8 +5,11 @@ scenario offsets. The sample at wall time T (a multiple of 60 s) is
 
     s = scenario seconds at T
     v = baseline + trend * s / 3600 + noise * u(seed, T // 60)
-    a spike active at s (at <= s < at + duration) sets v = value, or adds `add`
+    a spike overlapping the sample's minute (at < s' and s < at + duration,
+    s' = scenario seconds at T + 60) sets v = value, or adds `add`, in order
     v is clamped to [min, max]
+
+(Overlap rather than "at s" keeps short spikes visible under --speed.)
 
 with u(seed, k) = splitmix64((seed * 1099511628211 + k) mod 2^64), top 53
 bits scaled to [-1, 1): splitmix64(x) adds 0x9E3779B97F4A7C15, then
@@ -112,8 +115,9 @@ class Series:
             return epoch - self.clock.epoch_at(last)
         value = self.baseline + self.trend * seconds / 3600.0
         value += self.noise * unit_noise(self.seed, int(epoch) // SAMPLE_PERIOD)
+        minute_end = self.clock.seconds_at(epoch + SAMPLE_PERIOD)
         for spike in self.spikes:
-            if spike['at'] <= seconds < spike['at'] + spike.get('duration', SAMPLE_PERIOD):
+            if spike['at'] < minute_end and seconds < spike['at'] + spike.get('duration', 60):
                 value = float(spike['value']) if 'value' in spike else value + spike.get('add', 0.0)
         if self.low is not None:
             value = max(self.low, value)
