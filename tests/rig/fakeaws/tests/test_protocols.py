@@ -218,6 +218,11 @@ class Operations(unittest.TestCase):
                               FindingCriteria=criteria,
                               SortCriteria={'AttributeName': 'updatedAt', 'OrderBy': 'DESC'})
         self.assertEqual(len(parsed['FindingIds']), 1)
+        recent = {'Criterion': {'updatedAt': {'Gte': int(self.at(-700).timestamp() * 1000)},
+                                'service.archived': {'Eq': ['false']}}}
+        recent_ids, _ = self.call('guardduty', 'list_findings', DetectorId=DETECTOR,
+                                  FindingCriteria=recent)
+        self.assertEqual(recent_ids['FindingIds'], parsed['FindingIds'])
         parsed, raw = self.call('guardduty', 'get_findings', DetectorId=DETECTOR,
                                 FindingIds=parsed['FindingIds'])
         finding = parsed['Findings'][0]
