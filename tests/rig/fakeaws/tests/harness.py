@@ -65,7 +65,8 @@ def newer_models_dir():
     """shared/testdata/botocore-models in the project root's parent (or, for a
     worktree, the nearest ancestor that has one); $FAKEAWS_NEWER_MODELS wins."""
     if os.environ.get('FAKEAWS_NEWER_MODELS'):
-        return os.environ['FAKEAWS_NEWER_MODELS']
+        chosen = os.environ['FAKEAWS_NEWER_MODELS']
+        return chosen if os.path.isdir(chosen) else None
     for base in (SRCDIR, ROOT):
         folder = os.path.dirname(os.path.abspath(base))
         while True:
@@ -79,22 +80,25 @@ def newer_models_dir():
 
 
 def require(condition, what):
-    """Skip the whole file (exit 77) when something it needs is absent,
-    unless CI=true, where an absent prerequisite is a failure."""
+    """Skip the whole file (exit 77) unless `condition`: `what` says what it needs.
+    Under CI=true a missing prerequisite is a failure instead."""
     if condition:
         return
     if CI:
-        print(f'FAIL: {what} is required under CI=true', file=sys.stderr)
+        print(f'FAIL: needs {what} (CI=true)', file=sys.stderr)
         sys.exit(1)
-    print(f'SKIP: {what} is absent', file=sys.stderr)
+    print(f'SKIP: needs {what}', file=sys.stderr)
     sys.exit(SKIP)
+
+
+# Debian's botocore is the oracle: refuse to judge with another interpreter's.
+require(os.path.realpath(sys.executable) == os.path.realpath(SYSTEM_PYTHON)
+        or os.environ.get('FAKEAWS_ANY_PYTHON') == '1',
+        f'to run under {SYSTEM_PYTHON} (Debian botocore), not {sys.executable}')
 
 
 def main():
     """Run the calling file's TestCases with the automake exit-code contract."""
-    require(os.path.realpath(sys.executable) == os.path.realpath(SYSTEM_PYTHON)
-            or os.environ.get('FAKEAWS_ANY_PYTHON') == '1',
-            f'running under {SYSTEM_PYTHON} (Debian botocore), not {sys.executable},')
     warnings.simplefilter('default')
     warnings.simplefilter('ignore', ResourceWarning)    # botocore's pooled sockets
     program = unittest.main(module='__main__', exit=False, verbosity=2, warnings=False)
