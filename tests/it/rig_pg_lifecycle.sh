@@ -15,7 +15,9 @@ trap '"$top_srcdir/tests/rig/pg/stop" "$dir"' EXIT
 echo "rig started in ${elapsed}s on port $PGPORT in $dir"
 
 [ "$PGPORT" != 5432 ] || rw_fail "rig took port 5432"
-awk -v e="$elapsed" 'BEGIN { exit !(e < 10) }' || rw_fail "rig took ${elapsed}s to start (limit 10 s)"
+# About 2 s on a quiet machine; the bound only catches a hang, since CI
+# may share its cores with other work.
+awk -v e="$elapsed" 'BEGIN { exit !(e < 90) }' || rw_fail "rig took ${elapsed}s to start"
 for v in PGHOST PGPORT RIG_PG_DIR RIG_PG_CA RIG_PG_LOG \
 	RIG_PG_MONITOR_USER RIG_PG_MONITOR_PASSWORD RIG_PG_APP_USER RIG_PG_APP_PASSWORD \
 	RIG_PG_ADMIN_USER RIG_PG_ADMIN_PASSWORD RIG_PG_SUPER_USER RIG_PG_SUPER_PASSWORD; do

@@ -480,9 +480,14 @@ class ErrorsAndRobustness(unittest.TestCase):
                      b'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n',
                      b'NONSENSE\r\n\r\n', b'GET ' + b'/a' * 40000 + b' HTTP/1.1\r\n\r\n'):
             with socket.create_connection(('127.0.0.1', port), timeout=5) as sock:
-                sock.sendall(junk)
-                sock.shutdown(socket.SHUT_WR)
-                sock.recv(65536)
+                # The server may answer and close, or reset, before we are
+                # done: either is fine; only its survival matters.
+                try:
+                    sock.sendall(junk)
+                    sock.shutdown(socket.SHUT_WR)
+                    sock.recv(65536)
+                except OSError:
+                    pass
         self.assertEqual(self.rig.control('GET', '/health'), {'ok': True})
         self.assertEqual(len(self.rig.client('sts').get_caller_identity()['Account']), 12)
 
