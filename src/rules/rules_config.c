@@ -113,7 +113,7 @@ static const struct rules_key rules_keys[] = {
 	RK(xid_age_warning, RK_INT, 1, 2147483647),
 	RK(xid_age_critical, RK_INT, 1, 2147483647),
 	{ "inactive_slot_wal_mb", RK_MIB, offsetof(struct rules_config, inactive_slot_wal_bytes), 0,
-	    1024LL * 1024 * 1024 },
+	    1024LL * 1024 * 1024 * 1024 },
 	RKD(replica_lag_max, replica_lag_ms),
 	RK(source_failures, RK_INT, 0, 1000000),
 	{ "disable", RK_IDS, offsetof(struct rules_config, disabled), 0, 0 },
