@@ -98,6 +98,21 @@ alerts_bytes(double v, char *buf, size_t len)
 	return buf;
 }
 
+/* A moment in a detail line: "11:57Z" within a day of NOW, else the
+ * date (a detail must not change with every poll, so no "5m ago"). */
+static char *
+alerts_clock(int64_t ms, int64_t now, char *buf, size_t len)
+{
+	char iso[32];
+
+	time_format_iso8601(ms, iso, sizeof iso);
+	if (now - ms < TIME_DAY && ms - now < TIME_DAY)
+		snprintf(buf, len, "%.5sZ", iso + 11);
+	else
+		snprintf(buf, len, "%.10s", iso);
+	return buf;
+}
+
 /* The distinct instance ids any record of these kinds names, sorted. */
 static void
 alerts_ids(const struct snapshot *s, struct m_list *ids)
@@ -197,7 +212,7 @@ alerts_session_groups(const struct alert_ctx *c, struct m_vec *out, const char *
 
 	while (i < n) {
 		const struct m_session *first = v[i];
-		struct buf pids = BUF_INIT, title = BUF_INIT, detail = BUF_INIT;
+		struct buf pids = BUF_INIT, title = BUF_INIT, detail = BUF_INIT, from = BUF_INIT;
 		size_t count = 0, j;
 		const char *addr, *user;
 		int public;
@@ -220,20 +235,24 @@ alerts_session_groups(const struct alert_ctx *c, struct m_vec *out, const char *
 		addr = alerts_or(first->client_addr, "local");
 		user = alerts_or(first->user, "?");
 		public = !netaddr_str_is_private(first->client_addr);
+		if (first->client_addr == NULL || *first->client_addr == '\0')
+			buf_append_str(&from, "the local socket");
+		else
+			buf_printf(&from, "%s %s", public ? "public" : "private", addr);
 		if (non_tls) {
 			buf_printf(&title, "session without TLS from %s as %s", addr, user);
-			buf_printf(&detail, "%zu session%s without TLS from %s address %s as %s (pid %s)",
-			    count, count == 1 ? "" : "s", public ? "public" : "private", addr, user,
-			    buf_str(&pids));
+			buf_printf(&detail, "%zu session%s without TLS from %s as %s (pid %s)", count,
+			    count == 1 ? "" : "s", buf_str(&from), user, buf_str(&pids));
 		} else {
 			buf_printf(&title, "superuser session as %s from %s", user, addr);
-			buf_printf(&detail, "%zu session%s as %s (%s) from %s address %s (pid %s)",
-			    count, count == 1 ? "" : "s", user, alerts_or(first->superuser_via, "superuser"),
-			    public ? "public" : "private", addr, buf_str(&pids));
+			buf_printf(&detail, "%zu session%s as %s (%s) from %s (pid %s)", count,
+			    count == 1 ? "" : "s", user, alerts_or(first->superuser_via, "superuser"),
+			    buf_str(&from), buf_str(&pids));
 		}
 		alerts_emit(out, rule, first->instance, addr, user, public ? "critical" : "warning",
 		    public ? 2 : 1, buf_str(&title), buf_str(&detail));
 		buf_free(&pids);
+		buf_free(&from);
 		buf_free(&title);
 		buf_free(&detail);
 		i = j;
@@ -375,9 +394,9 @@ alerts_burst_emit(const struct alert_ctx *c, struct m_vec *out, const char *inst
 		return 0;
 	band = alerts_burst_band(count, c->cfg->failed_login_count);
 	time_format_age(c->cfg->failed_login_window_ms, win, sizeof win);
-	time_format_iso8601(last->time, when, sizeof when);
+	alerts_clock(last->time, c->now, when, sizeof when);
 	buf_printf(&title, "failed-login burst %s %s", by_user ? "for user" : "from", subject);
-	buf_printf(&detail, "%zu failed logins within %s %s %s; last %s %s %s (%s)", count, win,
+	buf_printf(&detail, "%zu failed logins in %s %s %s; last %s %s %s (%s)", count, win,
 	    by_user ? "for user" : "from", subject, when, by_user ? "from" : "as",
 	    by_user ? alerts_or(last->client_addr, "local") : alerts_or(last->user, "?"),
 	    alerts_or(last->reason, "failed"));
@@ -486,7 +505,7 @@ alerts_rule_guardduty(const struct alert_ctx *c, struct m_vec *out)
 			continue;
 		if (t != 0 && t < c->now - c->cfg->guardduty_window_ms)
 			continue;
-		buf_printf(&detail, "%s", band_names[band]);
+		buf_printf(&detail, "GuardDuty %s", band_names[band]);
 		if (!isnan(f->severity))
 			buf_printf(&detail, " %.1f", f->severity);
 		buf_printf(&detail, ": %s", alerts_or(f->title, alerts_or(f->type, "finding")));
@@ -593,10 +612,12 @@ alerts_rule_events(const struct alert_ctx *c, struct m_vec *out)
 		struct buf title = BUF_INIT, detail = BUF_INIT;
 		char when[32];
 
-		time_format_iso8601(e->time, when, sizeof when);
+		alerts_clock(e->time, c->now, when, sizeof when);
 		buf_printf(&title, "RDS event: %s", g[k].category);
-		buf_printf(&detail, "%zu event%s within %s; last %s: %s%s%s%s", g[k].count,
-		    g[k].count == 1 ? "" : "s", win, when, alerts_or(e->message, ""),
+		buf_printf(&detail, "RDS %s at %s", g[k].category, when);
+		if (g[k].count > 1)
+			buf_printf(&detail, " (%zu in %s)", g[k].count, win);
+		buf_printf(&detail, ": %s%s%s%s", alerts_or(e->message, ""),
 		    e->event_id ? " (" : "", alerts_or(e->event_id, ""), e->event_id ? ")" : "");
 		alerts_emit(out, "rds_event", e->instance, g[k].category, NULL, sev,
 		    rules_severity_rank(sev), buf_str(&title), buf_str(&detail));
@@ -658,7 +679,7 @@ alerts_rule_forced_maintenance(const struct alert_ctx *c, struct m_vec *out)
 		facts_date(m->forced_apply_date, date, sizeof date);
 		time_format_age(until > 0 ? until : -until, left, sizeof left);
 		buf_printf(&title, "forced maintenance: %s", alerts_or(m->action, "action"));
-		buf_printf(&detail, "%s forced on %s (%s %s)%s%s", alerts_or(m->action, "action"), date,
+		buf_printf(&detail, "maintenance %s forced on %s (%s %s)%s%s", alerts_or(m->action, "action"), date,
 		    left, until > 0 ? "left" : "overdue", m->description ? ": " : "",
 		    alerts_or(m->description, ""));
 		alerts_emit(out, "forced_maintenance", m->instance, alerts_or(m->action, "action"), NULL,
@@ -966,7 +987,8 @@ alerts_rule_source(const struct alert_ctx *c, struct m_vec *out)
 		    h->consecutive_failures <= c->cfg->source_failures)
 			continue;
 		buf_printf(&title, "source %s failing", h->source);
-		buf_printf(&detail, "%lld failed polls in a row", (long long)h->consecutive_failures);
+		buf_printf(&detail, "source %s: %lld failed polls in a row", h->source,
+		    (long long)h->consecutive_failures);
 		if (h->error_code != NULL || h->error_message != NULL)
 			buf_printf(&detail, ": %s%s%s", alerts_or(h->error_code, ""),
 			    h->error_code && h->error_message ? ": " : "", alerts_or(h->error_message, ""));

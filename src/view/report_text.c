@@ -101,11 +101,12 @@ report_text_alerts(struct buf *out, int width, const struct snapshot *s, const c
 
 	for (size_t i = 0; i < n && i < REPORT_TEXT_MAX_ALERTS; i++) {
 		const struct m_alert *a = v[i];
-		const char *state = facts_str_eq(a->state, "acknowledged") ? " [acked]"
-		    : facts_str_eq(a->state, "snoozed") ? " [snoozed]" : "";
+		const char *state = facts_str_eq(a->state, "acknowledged") ? " (acked)"
+		    : facts_str_eq(a->state, "snoozed") ? " (snoozed)" : "";
 
-		report_line(out, width, "%s%s %s%s: %s", indent, report_tag(a->severity),
-		    a->title != NULL ? a->title : a->rule, state, a->detail != NULL ? a->detail : "");
+		/* The detail says it all (the title is for lists). */
+		report_line(out, width, "%s%s%s %s", indent, report_tag(a->severity), state,
+		    a->detail != NULL ? a->detail : a->title != NULL ? a->title : a->rule);
 	}
 	if (n > REPORT_TEXT_MAX_ALERTS)
 		report_line(out, width, "%s(+%zu more alerts)", indent, n - REPORT_TEXT_MAX_ALERTS);
@@ -264,7 +265,7 @@ report_text(const struct snapshot *s, int width)
 	sources = facts_collect(s, M_SOURCE_HEALTH, NULL, NULL, &n);
 	for (size_t i = 0; i < n; i++)
 		failed += ((const struct m_source_health *)sources[i])->ok == 0;
-	report_line(&out, width, "rdswatch %s: %zu instances; %zu critical, %zu warning; %zu of %zu sources failed",
+	report_line(&out, width, "%s  %zu instances  %zu critical  %zu warning  %zu/%zu sources failed",
 	    time_format_iso8601(s->at, when, sizeof when), ids.n, sev[2], sev[1], failed, n);
 	for (size_t i = 0; i < n; i++) {
 		const struct m_source_health *h = sources[i];
