@@ -767,50 +767,41 @@ alerts_cmp_time_desc(const void *a, const void *b)
  * without gaps, are all above it and together cover D (a sample covers
  * its period). */
 static void
-alerts_rule_cpu(const struct alert_ctx *c, struct m_vec *out)
+alerts_rule_cpu(const struct alert_ctx *c, struct m_vec *out, const char *id)
 {
-	struct m_list ids = { NULL, 0 };
+	const struct m_metric *latest = facts_metric_latest(c->s, id, "CPUUtilization", c->now,
+	    c->cfg->metric_max_age_ms);
+	size_t n;
+	const void **v;
+	int64_t end, oldest, covered = 0;
+	double low = INFINITY;
+	struct buf detail = BUF_INIT;
+	char dur[16];
 
-	alerts_ids(c->s, &ids);
-	for (size_t k = 0; k < ids.n; k++) {
-		const struct m_metric *latest = facts_metric_latest(c->s, ids.v[k], "CPUUtilization",
-		    c->now, c->cfg->metric_max_age_ms);
-		size_t n;
-		const void **v;
-		int64_t end, oldest, covered = 0;
-		double low = INFINITY;
+	if (latest == NULL || !(latest->value > c->cfg->cpu_pct))
+		return;
+	v = facts_collect(c->s, M_METRIC, id, alerts_cmp_time_desc, &n);
+	end = oldest = latest->time + alerts_period_ms(latest);
+	for (size_t i = 0; i < n && covered < c->cfg->cpu_duration_ms; i++) {
+		const struct m_metric *m = v[i];
 
-		if (latest == NULL || !(latest->value > c->cfg->cpu_pct))
+		if (!facts_str_eq(m->name, "CPUUtilization") || m->time > latest->time || isnan(m->value))
 			continue;
-		v = facts_collect(c->s, M_METRIC, ids.v[k], alerts_cmp_time_desc, &n);
-		end = oldest = latest->time + alerts_period_ms(latest);
-		for (size_t i = 0; i < n && covered < c->cfg->cpu_duration_ms; i++) {
-			const struct m_metric *m = v[i];
-
-			if (!facts_str_eq(m->name, "CPUUtilization") || m->time > latest->time ||
-			    isnan(m->value))
-				continue;
-			if (!(m->value > c->cfg->cpu_pct) || m->time + alerts_period_ms(m) < oldest)
-				break;	/* below, or a gap in the data */
-			oldest = m->time;
-			covered = end - oldest;
-			if (m->value < low)
-				low = m->value;
-		}
-		free(v);
-		if (covered >= c->cfg->cpu_duration_ms) {
-			struct buf detail = BUF_INIT;
-			char dur[16];
-
-			time_format_age(covered, dur, sizeof dur);
-			buf_printf(&detail, "CPUUtilization above %g%% for %s (now %.1f%%, low %.1f%%)",
-			    c->cfg->cpu_pct, dur, latest->value, low);
-			alerts_emit(out, "cpu", ids.v[k], NULL, NULL, "warning", 1, "CPU saturated",
-			    buf_str(&detail));
-			buf_free(&detail);
-		}
+		if (!(m->value > c->cfg->cpu_pct) || m->time + alerts_period_ms(m) < oldest)
+			break;	/* below, or a gap in the data */
+		oldest = m->time;
+		covered = end - oldest;
+		if (m->value < low)
+			low = m->value;
 	}
-	m_list_free(&ids);
+	free(v);
+	if (covered < c->cfg->cpu_duration_ms)
+		return;
+	time_format_age(covered, dur, sizeof dur);
+	buf_printf(&detail, "CPUUtilization above %g%% for %s (now %.1f%%, low %.1f%%)",
+	    c->cfg->cpu_pct, dur, latest->value, low);
+	alerts_emit(out, "cpu", id, NULL, NULL, "warning", 1, "CPU saturated", buf_str(&detail));
+	buf_free(&detail);
 }
 
 /* max_connections from the server, else a numeric parameter (a
@@ -837,86 +828,72 @@ alerts_max_connections(const struct snapshot *s, const char *id, const struct m_
 }
 
 static void
-alerts_rule_connections(const struct alert_ctx *c, struct m_vec *out)
+alerts_rule_connections(const struct alert_ctx *c, struct m_vec *out, const char *id)
 {
-	struct m_list ids = { NULL, 0 };
+	const struct m_pg_health *h = facts_pg_health(c->s, id);
+	int64_t max = alerts_max_connections(c->s, id, h);
+	int64_t reserved = h != NULL && h->reserved_connections != M_INT_NONE ? h->reserved_connections : 0;
+	double conns = NAN;
+	struct buf detail = BUF_INIT;
+	int full;
 
-	alerts_ids(c->s, &ids);
-	for (size_t k = 0; k < ids.n; k++) {
-		const struct m_pg_health *h = facts_pg_health(c->s, ids.v[k]);
-		int64_t max = alerts_max_connections(c->s, ids.v[k], h);
-		int64_t reserved = h != NULL && h->reserved_connections != M_INT_NONE ? h->reserved_connections : 0;
-		double conns = NAN;
-		struct buf detail = BUF_INIT;
-		int full;
+	if (h != NULL && h->connections != M_INT_NONE) {
+		conns = (double)h->connections;
+	} else {
+		const struct m_metric *m = facts_metric_latest(c->s, id, "DatabaseConnections", c->now,
+		    c->cfg->metric_max_age_ms);
 
-		if (h != NULL && h->connections != M_INT_NONE) {
-			conns = (double)h->connections;
-		} else {
-			const struct m_metric *m = facts_metric_latest(c->s, ids.v[k], "DatabaseConnections",
-			    c->now, c->cfg->metric_max_age_ms);
-
-			if (m != NULL)
-				conns = m->value;
-		}
-		if (max == M_INT_NONE || isnan(conns) || !(conns > c->cfg->connections_pct * (double)max / 100.0))
-			continue;
-		/* Past max_connections - reserved, new ordinary logins fail. */
-		full = conns >= (double)(max - reserved);
-		buf_printf(&detail, "%.0f connections of max_connections %lld (%.0f%%)%s", conns,
-		    (long long)max, conns * 100.0 / (double)max,
-		    full ? ": no slot left for ordinary users" : "");
-		alerts_emit(out, "connections", ids.v[k], NULL, NULL, full ? "critical" : "warning",
-		    full ? 2 : 1, full ? "connections exhausted" : "connections near max_connections",
-		    buf_str(&detail));
-		buf_free(&detail);
+		if (m != NULL)
+			conns = m->value;
 	}
-	m_list_free(&ids);
+	if (max == M_INT_NONE || isnan(conns) || !(conns > c->cfg->connections_pct * (double)max / 100.0))
+		return;
+	/* Past max_connections - reserved, new ordinary logins fail. */
+	full = conns >= (double)(max - reserved);
+	buf_printf(&detail, "%.0f connections of max_connections %lld (%.0f%%)%s", conns,
+	    (long long)max, conns * 100.0 / (double)max, full ? ": no slot left for ordinary users" : "");
+	alerts_emit(out, "connections", id, NULL, NULL, full ? "critical" : "warning", full ? 2 : 1,
+	    full ? "connections exhausted" : "connections near max_connections", buf_str(&detail));
+	buf_free(&detail);
 }
 
 /* Wraparound is a property of the whole server (it stops at the oldest
  * database), so the instance is the subject; the database is named. */
 static void
-alerts_rule_xid(const struct alert_ctx *c, struct m_vec *out)
+alerts_rule_xid(const struct alert_ctx *c, struct m_vec *out, const char *id)
 {
-	struct m_list ids = { NULL, 0 };
+	const struct m_pg_health *h = facts_pg_health(c->s, id);
+	int64_t age = M_INT_NONE;
+	const char *db = NULL;
+	struct buf detail = BUF_INIT;
+	int crit;
 
-	alerts_ids(c->s, &ids);
-	for (size_t k = 0; k < ids.n; k++) {
-		const struct m_pg_health *h = facts_pg_health(c->s, ids.v[k]);
-		int64_t age = M_INT_NONE;
-		const char *db = NULL;
-		struct buf detail = BUF_INIT;
-		int crit;
-
-		M_VEC_EACH(&c->s->kinds[M_XID_AGE], const struct m_xid_age, x) {
-			if (facts_str_eq(x->instance, ids.v[k]) && x->age != M_INT_NONE &&
-			    (age == M_INT_NONE || x->age > age)) {
-				age = x->age;
-				db = x->database;
-			}
+	M_VEC_EACH(&c->s->kinds[M_XID_AGE], const struct m_xid_age, x) {
+		if (facts_str_eq(x->instance, id) && x->age != M_INT_NONE &&
+		    (age == M_INT_NONE || x->age > age)) {
+			age = x->age;
+			db = x->database;
 		}
-		if (age == M_INT_NONE && h != NULL && h->max_xid_age != M_INT_NONE) {
-			age = h->max_xid_age;
-			db = h->max_xid_age_database;
-		}
-		if (age == M_INT_NONE) {
-			const struct m_metric *m = facts_metric_latest(c->s, ids.v[k],
-			    "MaximumUsedTransactionIDs", c->now, c->cfg->metric_max_age_ms);
-
-			if (m != NULL)
-				age = (int64_t)m->value;
-		}
-		if (age == M_INT_NONE || age <= c->cfg->xid_age_warning)
-			continue;
-		crit = age > c->cfg->xid_age_critical;
-		buf_printf(&detail, "transaction ID age %.2f billion%s%s (wraparound stops writes at 2.1)",
-		    (double)age / 1e9, db != NULL ? " in database " : "", db != NULL ? db : "");
-		alerts_emit(out, "xid_age", ids.v[k], NULL, NULL, crit ? "critical" : "warning",
-		    crit ? 2 : 1, "transaction ID wraparound risk", buf_str(&detail));
-		buf_free(&detail);
 	}
-	m_list_free(&ids);
+	if (age == M_INT_NONE && h != NULL && h->max_xid_age != M_INT_NONE) {
+		age = h->max_xid_age;
+		db = h->max_xid_age_database;
+	}
+	if (age == M_INT_NONE) {
+		const struct m_metric *m = facts_metric_latest(c->s, id, "MaximumUsedTransactionIDs",
+		    c->now, c->cfg->metric_max_age_ms);
+
+		if (m != NULL)
+			age = (int64_t)m->value;
+	}
+	if (age == M_INT_NONE || age <= c->cfg->xid_age_warning)
+		return;
+	crit = age > c->cfg->xid_age_critical;
+	buf_printf(&detail, "transaction ID age %.2f billion%s%s (wraparound stops writes at 2.1)",
+	    (double)age / 1e9, db != NULL ? " in database " : "", db != NULL ? db : "");
+	alerts_emit(out, "xid_age", id, NULL, NULL, crit ? "critical" : "warning", crit ? 2 : 1,
+	    "transaction ID wraparound risk", buf_str(&detail));
+	buf_free(&detail);
 }
 
 static void
@@ -942,37 +919,32 @@ alerts_rule_inactive_slot(const struct alert_ctx *c, struct m_vec *out)
 
 /* ReplicaLag is in seconds, AuroraReplicaLag in milliseconds. */
 static void
-alerts_rule_replica_lag(const struct alert_ctx *c, struct m_vec *out)
+alerts_rule_replica_lag(const struct alert_ctx *c, struct m_vec *out, const char *id)
 {
 	static const struct {
 		const char *name;
 		double to_ms;
 	} metrics[] = { { "ReplicaLag", 1000.0 }, { "AuroraReplicaLag", 1.0 } };
-	struct m_list ids = { NULL, 0 };
 
-	alerts_ids(c->s, &ids);
-	for (size_t k = 0; k < ids.n; k++) {
-		for (size_t i = 0; i < 2; i++) {
-			const struct m_metric *m = facts_metric_latest(c->s, ids.v[k], metrics[i].name,
-			    c->now, c->cfg->metric_max_age_ms);
-			struct buf detail = BUF_INIT;
-			char lag[16], max[16];
-			double ms;
+	for (size_t i = 0; i < 2; i++) {
+		const struct m_metric *m = facts_metric_latest(c->s, id, metrics[i].name, c->now,
+		    c->cfg->metric_max_age_ms);
+		struct buf detail = BUF_INIT;
+		char lag[16], max[16];
+		double ms;
 
-			if (m == NULL)
-				continue;
-			ms = m->value * metrics[i].to_ms;
-			if (!(ms > (double)c->cfg->replica_lag_ms))
-				continue;
-			time_format_age((int64_t)ms, lag, sizeof lag);
-			time_format_age(c->cfg->replica_lag_ms, max, sizeof max);
-			buf_printf(&detail, "%s %s (over %s)", metrics[i].name, lag, max);
-			alerts_emit(out, "replica_lag", ids.v[k], NULL, NULL, "warning", 1,
-			    "replica lagging", buf_str(&detail));
-			buf_free(&detail);
-		}
+		if (m == NULL)
+			continue;
+		ms = m->value * metrics[i].to_ms;
+		if (!(ms > (double)c->cfg->replica_lag_ms))
+			continue;
+		time_format_age((int64_t)ms, lag, sizeof lag);
+		time_format_age(c->cfg->replica_lag_ms, max, sizeof max);
+		buf_printf(&detail, "%s %s (over %s)", metrics[i].name, lag, max);
+		alerts_emit(out, "replica_lag", id, NULL, NULL, "warning", 1, "replica lagging",
+		    buf_str(&detail));
+		buf_free(&detail);
 	}
-	m_list_free(&ids);
 }
 
 /* ---- sources ---------------------------------------------------------- */
@@ -1009,24 +981,24 @@ alerts_rule_source(const struct alert_ctx *c, struct m_vec *out)
 
 const struct alert_rule alert_rules[] = {
 	{ "non_tls_session", "a session without TLS: critical from a public address, warning from a private one",
-	    alerts_rule_non_tls },
+	    alerts_rule_non_tls, NULL },
 	{ "superuser_session", "a superuser or rds_superuser session, not the provider's and not allowlisted",
-	    alerts_rule_superuser },
+	    alerts_rule_superuser, NULL },
 	{ "failed_login_burst", "failed logins from one address or for one user within the window",
-	    alerts_rule_failed_logins },
-	{ "guardduty_finding", "a GuardDuty RDS finding, by severity band", alerts_rule_guardduty },
-	{ "rds_event", "an RDS event in a watched category", alerts_rule_events },
-	{ "backup", "automated backups off, or LatestRestorableTime lagging", alerts_rule_backup },
-	{ "forced_maintenance", "maintenance forced within the window", alerts_rule_forced_maintenance },
-	{ "ca_certificate", "the server CA certificate expiring", alerts_rule_ca },
-	{ "free_storage", "free storage below a share of the allocated storage", alerts_rule_free_storage },
-	{ "cpu", "CPU above the threshold for the duration", alerts_rule_cpu },
-	{ "connections", "connections above a share of max_connections", alerts_rule_connections },
-	{ "xid_age", "transaction ID age (wraparound)", alerts_rule_xid },
-	{ "inactive_slot", "an inactive replication slot retaining WAL", alerts_rule_inactive_slot },
-	{ "long_transaction", "a transaction open too long", alerts_rule_long_transaction },
-	{ "replica_lag", "replica lag over the threshold", alerts_rule_replica_lag },
-	{ "source_failing", "a source failing several polls in a row", alerts_rule_source },
+	    alerts_rule_failed_logins, NULL },
+	{ "guardduty_finding", "a GuardDuty RDS finding, by severity band", alerts_rule_guardduty, NULL },
+	{ "rds_event", "an RDS event in a watched category", alerts_rule_events, NULL },
+	{ "backup", "automated backups off, or LatestRestorableTime lagging", alerts_rule_backup, NULL },
+	{ "forced_maintenance", "maintenance forced within the window", alerts_rule_forced_maintenance, NULL },
+	{ "ca_certificate", "the server CA certificate expiring", alerts_rule_ca, NULL },
+	{ "free_storage", "free storage below a share of the allocated storage", alerts_rule_free_storage, NULL },
+	{ "cpu", "CPU above the threshold for the duration", NULL, alerts_rule_cpu },
+	{ "connections", "connections above a share of max_connections", NULL, alerts_rule_connections },
+	{ "xid_age", "transaction ID age (wraparound)", NULL, alerts_rule_xid },
+	{ "inactive_slot", "an inactive replication slot retaining WAL", alerts_rule_inactive_slot, NULL },
+	{ "long_transaction", "a transaction open too long", alerts_rule_long_transaction, NULL },
+	{ "replica_lag", "replica lag over the threshold", NULL, alerts_rule_replica_lag },
+	{ "source_failing", "a source failing several polls in a row", alerts_rule_source, NULL },
 };
 
 const size_t alert_rule_count = sizeof alert_rules / sizeof alert_rules[0];
@@ -1046,9 +1018,18 @@ alerts_evaluate(const struct snapshot *s, const struct rules_config *cfg, int64_
     struct m_vec *out)
 {
 	struct alert_ctx c = { s, cfg, now };
+	struct m_list ids = { NULL, 0 };
 
+	alerts_ids(s, &ids);
 	for (size_t i = 0; i < alert_rule_count; i++) {
-		if (!rules_config_disabled(cfg, alert_rules[i].id))
-			alert_rules[i].eval(&c, out);
+		const struct alert_rule *r = &alert_rules[i];
+
+		if (rules_config_disabled(cfg, r->id))
+			continue;
+		if (r->eval != NULL)
+			r->eval(&c, out);
+		for (size_t k = 0; r->eval_each != NULL && k < ids.n; k++)
+			r->eval_each(&c, out, ids.v[k]);
 	}
+	m_list_free(&ids);
 }

@@ -23,8 +23,11 @@ struct alert_rule {
 	const char *id;
 	const char *summary;	/* one line, for rdswatch.conf(5) and help */
 	/* Adds struct m_alert records (key, instance, rule, severity, band,
-	 * title, detail) to OUT. */
+	 * title, detail) to OUT: EVAL from the whole snapshot, or EVAL_EACH
+	 * for one instance id (of those with an instance record, server
+	 * health or metrics), called for each. */
 	void (*eval)(const struct alert_ctx *c, struct m_vec *out);
+	void (*eval_each)(const struct alert_ctx *c, struct m_vec *out, const char *instance);
 };
 
 extern const struct alert_rule alert_rules[];

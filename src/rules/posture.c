@@ -209,6 +209,17 @@ posture_eval_ca(const struct posture_check *chk, const struct posture_ctx *c, st
 	return left <= c->cfg->ca_warning_ms ? POSTURE_FAIL : POSTURE_PASS;
 }
 
+/* An integer attribute: whether it is reported (else the reason says it
+ * is not). */
+static int
+posture_int_known(int64_t v, const char *attr, struct buf *why)
+{
+	if (v != M_INT_NONE)
+		return 1;
+	buf_printf(why, "%s not reported", attr);
+	return 0;
+}
+
 static enum posture_status
 posture_eval_backups(const struct posture_check *chk, const struct posture_ctx *c,
     struct buf *why)
@@ -216,10 +227,8 @@ posture_eval_backups(const struct posture_check *chk, const struct posture_ctx *
 	int64_t days = c->attrs->backup_retention_days;
 
 	(void)chk;
-	if (days == M_INT_NONE) {
-		buf_append_str(why, "BackupRetentionPeriod not reported");
+	if (!posture_int_known(days, "BackupRetentionPeriod", why))
 		return POSTURE_UNKNOWN;
-	}
 	if (days == 0) {
 		buf_append_str(why, "BackupRetentionPeriod = 0 (automated backups off)");
 		return POSTURE_FAIL;
@@ -343,10 +352,8 @@ posture_eval_monitoring(const struct posture_check *chk, const struct posture_ct
 	int64_t v = c->rec->monitoring_interval_s;
 
 	(void)chk;
-	if (v == M_INT_NONE) {
-		buf_append_str(why, "MonitoringInterval not reported");
+	if (!posture_int_known(v, "MonitoringInterval", why))
 		return POSTURE_UNKNOWN;
-	}
 	buf_printf(why, "MonitoringInterval = %lld", (long long)v);
 	if (v > 0)
 		buf_append_str(why, " s");
@@ -359,10 +366,8 @@ posture_eval_port(const struct posture_check *chk, const struct posture_ctx *c, 
 	int64_t port = c->attrs->endpoint_port;
 
 	(void)chk;
-	if (port == M_INT_NONE) {
-		buf_append_str(why, "Endpoint.Port not reported");
+	if (!posture_int_known(port, "Endpoint.Port", why))
 		return POSTURE_UNKNOWN;
-	}
 	buf_printf(why, "Endpoint.Port = %lld%s", (long long)port,
 	    port == 5432 ? " (the default)" : "");
 	return port == 5432 ? POSTURE_FAIL : POSTURE_PASS;
@@ -396,10 +401,8 @@ posture_eval_snapshot_count(const struct posture_check *chk, const struct postur
 	int public = strcmp(chk->id, "snapshots_private") == 0;
 	int64_t n = public ? c->attrs->public_snapshots : c->attrs->unencrypted_snapshots;
 
-	if (n == M_INT_NONE) {
-		buf_append_str(why, "snapshots not reported");
+	if (!posture_int_known(n, "snapshots", why))
 		return POSTURE_UNKNOWN;
-	}
 	if (n == 0) {
 		buf_append_str(why, public ? "no snapshot restorable by all accounts"
 		    : "no unencrypted snapshot");

@@ -42,6 +42,20 @@ report_exit_code(const struct snapshot *s, enum report_fail_on fail_on)
 	return REPORT_EXIT_OK;
 }
 
+int
+report_alert_cmp(const void *a, const void *b)
+{
+	const struct m_alert *x = a, *y = b;
+	int64_t xb = x->band != M_INT_NONE ? x->band : 0, yb = y->band != M_INT_NONE ? y->band : 0;
+	int c = rules_severity_rank(y->severity) - rules_severity_rank(x->severity);
+
+	if (c == 0)
+		c = (yb > xb) - (yb < xb);
+	if (c == 0)
+		c = (x->opened_at > y->opened_at) - (x->opened_at < y->opened_at);
+	return c;
+}
+
 static int
 report_cmp_str(const void *a, const void *b)
 {

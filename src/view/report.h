@@ -34,6 +34,8 @@ int report_exit_code(const struct snapshot *s, enum report_fail_on fail_on);
 /* The ids of every instance or cluster S mentions (instance records and
  * any record's instance field, "" excepted), sorted. */
 void report_instance_ids(const struct snapshot *s, struct m_list *ids);
+/* Alerts worst first (severity, then band), then oldest first. */
+int report_alert_cmp(const void *a, const void *b);
 /* A source's error in one line ("ThrottlingException: Rate exceeded
  * (guardduty ListDetectors)"), or NULL when it has none. Newly allocated. */
 char *report_source_error(const struct m_source_health *h);

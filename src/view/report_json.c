@@ -88,18 +88,6 @@ report_cmp_finding(const void *a, const void *b)
 	return report_cmp_time(a, b, M_FINDING);
 }
 
-/* Alerts: worst first, then oldest first. */
-static int
-report_cmp_alert(const void *a, const void *b)
-{
-	const struct m_alert *x = a, *y = b;
-	int c = rules_severity_rank(y->severity) - rules_severity_rank(x->severity);
-
-	if (c != 0)
-		return c;
-	return (x->opened_at > y->opened_at) - (x->opened_at < y->opened_at);
-}
-
 /* Records of KIND for INSTANCE as an array, each through FIX (or as is). */
 static cJSON *
 report_json_list(const struct snapshot *s, enum m_kind kind, const char *instance,
@@ -275,7 +263,7 @@ report_json_instance(const struct snapshot *s, const char *id)
 	cJSON_AddItemToObject(o, "xid_ages", report_json_list(s, M_XID_AGE, id, NULL, NULL));
 	cJSON_AddItemToObject(o, "replication_slots",
 	    report_json_list(s, M_REPL_SLOT, id, NULL, NULL));
-	cJSON_AddItemToObject(o, "alerts", report_json_list(s, M_ALERT, id, report_cmp_alert, NULL));
+	cJSON_AddItemToObject(o, "alerts", report_json_list(s, M_ALERT, id, report_alert_cmp, NULL));
 	cJSON_AddItemToObject(o, "checks", report_json_list(s, M_CHECK, id, NULL, NULL));
 	return o;
 }
@@ -345,7 +333,7 @@ report_json(const struct snapshot *s)
 	cJSON_AddItemToObject(doc, "summary", report_json_summary(s));
 	cJSON_AddItemToObject(doc, "sources", report_json_sources(s));
 	cJSON_AddItemToObject(doc, "accounts", report_json_list(s, M_ACCOUNT, NULL, NULL, NULL));
-	cJSON_AddItemToObject(doc, "alerts", report_json_list(s, M_ALERT, "", report_cmp_alert, NULL));
+	cJSON_AddItemToObject(doc, "alerts", report_json_list(s, M_ALERT, "", report_alert_cmp, NULL));
 	report_instance_ids(s, &ids);
 	for (size_t i = 0; i < ids.n; i++)
 		cJSON_AddItemToArray(instances, report_json_instance(s, ids.v[i]));

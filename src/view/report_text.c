@@ -62,19 +62,6 @@ report_tag(const char *severity)
 }
 
 static int
-report_cmp_alert(const void *a, const void *b)
-{
-	const struct m_alert *x = a, *y = b;
-	int c = rules_severity_rank(y->severity) - rules_severity_rank(x->severity);
-
-	if (c == 0)
-		c = (y->band > x->band) - (y->band < x->band);
-	if (c == 0)
-		c = (x->opened_at > y->opened_at) - (x->opened_at < y->opened_at);
-	return c;
-}
-
-static int
 report_check_rank(const struct m_check *c)
 {
 	static const char *const order[] = { "low", "medium", "high", "critical" };
@@ -97,7 +84,7 @@ report_text_alerts(struct buf *out, int width, const struct snapshot *s, const c
     const char *indent)
 {
 	size_t n;
-	const void **v = facts_collect(s, M_ALERT, instance, report_cmp_alert, &n);
+	const void **v = facts_collect(s, M_ALERT, instance, report_alert_cmp, &n);
 
 	for (size_t i = 0; i < n && i < REPORT_TEXT_MAX_ALERTS; i++) {
 		const struct m_alert *a = v[i];

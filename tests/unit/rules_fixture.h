@@ -4,6 +4,8 @@
 #ifndef RW_TESTS_RULES_FIXTURE_H
 #define RW_TESTS_RULES_FIXTURE_H
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/timeutil.h"
@@ -243,6 +245,32 @@ fx_source(struct snapshot *s, const char *source, const char *inst, int ok, int6
 		h->last_success = NOW;
 	}
 	return h;
+}
+
+/* A file of the source tree ($top_srcdir/REL), read whole; NULL when it
+ * cannot be read. */
+static inline char *
+fx_slurp(const char *rel)
+{
+	const char *top = getenv("top_srcdir");
+	char path[4096], *text;
+	FILE *fp;
+	long n;
+
+	snprintf(path, sizeof path, "%s/%s", top != NULL ? top : "..", rel);
+	fp = fopen(path, "r");
+	if (fp == NULL)
+		return NULL;
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	text = calloc(1, (size_t)n + 1);
+	if (n < 0 || fread(text, 1, (size_t)n, fp) != (size_t)n) {
+		free(text);
+		text = NULL;
+	}
+	fclose(fp);
+	return text;
 }
 
 /* The alert with KEY in V, or NULL. */

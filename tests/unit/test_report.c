@@ -448,25 +448,13 @@ test_report_keys_documented(void **state)
 	static const enum m_kind kinds[] = { M_INSTANCE, M_SESSION, M_FAILED_LOGIN, M_EVENT,
 		M_FINDING, M_METRIC, M_MAINTENANCE, M_SG_RULE, M_PARAMETER, M_PG_HEALTH, M_XID_AGE,
 		M_REPL_SLOT, M_SOURCE_HEALTH, M_ACCOUNT, M_ALERT, M_CHECK };
-	const char *top = getenv("top_srcdir");
+	char *man = fx_slurp("man/rdswatch.1");
 	struct snapshot s;
-	char path[4096], *man;
-	FILE *fp;
-	long n;
 	cJSON *doc;
 	const cJSON *item, *key;
 
 	(void)state;
-	snprintf(path, sizeof path, "%s/man/rdswatch.1", top != NULL ? top : "..");
-	fp = fopen(path, "r");
-	if (fp == NULL)
-		fail_msg("cannot open %s", path);
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	rewind(fp);
-	man = calloc(1, (size_t)n + 1);
-	assert_int_equal(fread(man, 1, (size_t)n, fp), (size_t)n);
-	fclose(fp);
+	assert_non_null(man);
 	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
 		const struct m_type *t = m_kind_type(kinds[k]);
 

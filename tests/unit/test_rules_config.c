@@ -16,6 +16,7 @@
 #include "rules/alerts.h"
 #include "rules/posture.h"
 #include "rules/rules.h"
+#include "rules_fixture.h"
 
 static const char every_key[] =
     "[rules]\n"
@@ -197,37 +198,14 @@ test_rules_config_errors(void **state)
 	}
 }
 
-/* Every rule and check id, and every default threshold, is in the
- * manual (rdswatch.conf(5) and rdswatch(1)). */
-static char *
-slurp(const char *rel)
-{
-	const char *top = getenv("top_srcdir");
-	char path[4096];
-	FILE *fp;
-	char *text;
-	long n;
-
-	snprintf(path, sizeof path, "%s/%s", top != NULL ? top : "..", rel);
-	fp = fopen(path, "r");
-	if (fp == NULL)
-		fail_msg("cannot open %s", path);
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	rewind(fp);
-	text = calloc(1, (size_t)n + 1);
-	if (fread(text, 1, (size_t)n, fp) != (size_t)n)
-		fail_msg("short read of %s", path);
-	fclose(fp);
-	return text;
-}
-
+/* Every [rules] key, rule id and check id is in rdswatch.conf(5). */
 static void
 test_rules_documented(void **state)
 {
-	char *conf = slurp("man/rdswatch.conf.5");
+	char *conf = fx_slurp("man/rdswatch.conf.5");
 
 	(void)state;
+	assert_non_null(conf);
 	for (const struct config_keydef *k = config_keys; k->section != NULL; k++) {
 		char want[128];
 
