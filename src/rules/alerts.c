@@ -113,24 +113,6 @@ alerts_clock(int64_t ms, int64_t now, char *buf, size_t len)
 	return buf;
 }
 
-/* The distinct instance ids any record of these kinds names, sorted. */
-static void
-alerts_ids(const struct snapshot *s, struct m_list *ids)
-{
-	static const enum m_kind kinds[] = { M_INSTANCE, M_PG_HEALTH, M_XID_AGE, M_METRIC };
-
-	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
-		const struct m_vec *v = &s->kinds[kinds[k]];
-
-		for (size_t i = 0; i < v->n; i++) {
-			const char *id = facts_instance_of(kinds[k], m_vec_at(v, i));
-
-			if (id != NULL && *id != '\0' && !m_list_contains(ids, id))
-				m_list_add(ids, id);
-		}
-	}
-}
-
 /* ---- sessions: no TLS, superuser, long transactions ------------------ */
 
 static int
@@ -207,7 +189,7 @@ alerts_session_groups(const struct alert_ctx *c, struct m_vec *out, const char *
     alerts_session_pred pred)
 {
 	size_t n, i = 0;
-	const void **v = facts_collect(c->s, M_SESSION, NULL, alerts_cmp_session_subject, &n);
+	const void **v = facts_collect(c->f, M_SESSION, NULL, alerts_cmp_session_subject, &n);
 	int non_tls = strcmp(rule, "non_tls_session") == 0;
 
 	while (i < n) {
@@ -416,16 +398,16 @@ alerts_burst_emit(const struct alert_ctx *c, struct m_vec *out, const char *inst
 static void
 alerts_rule_failed_logins(const struct alert_ctx *c, struct m_vec *out)
 {
-	struct m_list ids = { NULL, 0 };
 	int64_t since = c->now - 2 * c->cfg->failed_login_window_ms;
 
-	M_VEC_EACH(&c->s->kinds[M_FAILED_LOGIN], const struct m_failed_login, f) {
-		if (f->instance != NULL && !m_list_contains(&ids, f->instance))
-			m_list_add(&ids, f->instance);
-	}
-	for (size_t k = 0; k < ids.n; k++) {
+	for (size_t k = 0; k < c->f->nbuckets; k++) {
+		const char *id = c->f->buckets[k].instance;
 		size_t n, m = 0;
-		const void **all = facts_collect(c->s, M_FAILED_LOGIN, ids.v[k], alerts_cmp_time, &n);
+		const void **all;
+
+		if (c->f->buckets[k].kinds[M_FAILED_LOGIN].n == 0)
+			continue;
+		all = facts_collect(c->f, M_FAILED_LOGIN, id, alerts_cmp_time, &n);
 		const struct m_failed_login **recent = xcalloc(n + 1, sizeof *recent);
 		struct m_list alerted = { NULL, 0 }, seen = { NULL, 0 };
 
@@ -456,10 +438,10 @@ alerts_rule_failed_logins(const struct alert_ctx *c, struct m_vec *out)
 					    alerts_or(recent[j]->client_addr, "local"));
 				}
 				if (!by_user) {
-					if (alerts_burst_emit(c, out, ids.v[k], 0, subject, &b))
+					if (alerts_burst_emit(c, out, id, 0, subject, &b))
 						m_list_add(&alerted, subject);
 				} else if (!explained) {
-					alerts_burst_emit(c, out, ids.v[k], 1, subject, &b);
+					alerts_burst_emit(c, out, id, 1, subject, &b);
 				}
 				free(b.v);
 			}
@@ -469,7 +451,6 @@ alerts_rule_failed_logins(const struct alert_ctx *c, struct m_vec *out)
 		free(recent);
 		free(all);
 	}
-	m_list_free(&ids);
 }
 
 /* ---- GuardDuty, RDS events ------------------------------------------- */
@@ -584,7 +565,7 @@ static void
 alerts_rule_events(const struct alert_ctx *c, struct m_vec *out)
 {
 	size_t n, ng = 0;
-	const void **v = facts_collect(c->s, M_EVENT, NULL, alerts_cmp_event_time, &n);
+	const void **v = facts_collect(c->f, M_EVENT, NULL, alerts_cmp_event_time, &n);
 	struct alerts_event_group *g = xcalloc(n + 1, sizeof *g);
 	char win[16];
 
@@ -732,7 +713,7 @@ alerts_rule_free_storage(const struct alert_ctx *c, struct m_vec *out)
 		if (i->id == NULL || facts_is_cluster(i) || facts_is_aurora(i) ||
 		    i->allocated_storage_gib == M_INT_NONE || i->allocated_storage_gib <= 0)
 			continue;
-		m = facts_metric_latest(c->s, i->id, "FreeStorageSpace", c->now, c->cfg->metric_max_age_ms);
+		m = facts_metric_latest(c->f, i->id, "FreeStorageSpace", c->now, c->cfg->metric_max_age_ms);
 		if (m == NULL)
 			continue;
 		total = (double)i->allocated_storage_gib * 1024.0 * 1024.0 * 1024.0;
@@ -769,7 +750,7 @@ alerts_cmp_time_desc(const void *a, const void *b)
 static void
 alerts_rule_cpu(const struct alert_ctx *c, struct m_vec *out, const char *id)
 {
-	const struct m_metric *latest = facts_metric_latest(c->s, id, "CPUUtilization", c->now,
+	const struct m_metric *latest = facts_metric_latest(c->f, id, "CPUUtilization", c->now,
 	    c->cfg->metric_max_age_ms);
 	size_t n;
 	const void **v;
@@ -780,7 +761,7 @@ alerts_rule_cpu(const struct alert_ctx *c, struct m_vec *out, const char *id)
 
 	if (latest == NULL || !(latest->value > c->cfg->cpu_pct))
 		return;
-	v = facts_collect(c->s, M_METRIC, id, alerts_cmp_time_desc, &n);
+	v = facts_collect(c->f, M_METRIC, id, alerts_cmp_time_desc, &n);
 	end = oldest = latest->time + alerts_period_ms(latest);
 	for (size_t i = 0; i < n && covered < c->cfg->cpu_duration_ms; i++) {
 		const struct m_metric *m = v[i];
@@ -807,14 +788,14 @@ alerts_rule_cpu(const struct alert_ctx *c, struct m_vec *out, const char *id)
 /* max_connections from the server, else a numeric parameter (a
  * parameter group may hold a formula such as {DBInstanceClassMemory/..}). */
 static int64_t
-alerts_max_connections(const struct snapshot *s, const char *id, const struct m_pg_health *h)
+alerts_max_connections(const struct facts *f, const char *id, const struct m_pg_health *h)
 {
 	static const char *const sources[] = { "pg_settings", "parameter_group" };
 
 	if (h != NULL && h->max_connections != M_INT_NONE && h->max_connections > 0)
 		return h->max_connections;
 	for (size_t i = 0; i < 2; i++) {
-		const struct m_parameter *p = facts_parameter(s, id, sources[i], "max_connections");
+		const struct m_parameter *p = facts_parameter(f, id, sources[i], "max_connections");
 		char *end;
 		long long v;
 
@@ -830,8 +811,8 @@ alerts_max_connections(const struct snapshot *s, const char *id, const struct m_
 static void
 alerts_rule_connections(const struct alert_ctx *c, struct m_vec *out, const char *id)
 {
-	const struct m_pg_health *h = facts_pg_health(c->s, id);
-	int64_t max = alerts_max_connections(c->s, id, h);
+	const struct m_pg_health *h = facts_pg_health(c->f, id);
+	int64_t max = alerts_max_connections(c->f, id, h);
 	int64_t reserved = h != NULL && h->reserved_connections != M_INT_NONE ? h->reserved_connections : 0;
 	double conns = NAN;
 	struct buf detail = BUF_INIT;
@@ -840,7 +821,7 @@ alerts_rule_connections(const struct alert_ctx *c, struct m_vec *out, const char
 	if (h != NULL && h->connections != M_INT_NONE) {
 		conns = (double)h->connections;
 	} else {
-		const struct m_metric *m = facts_metric_latest(c->s, id, "DatabaseConnections", c->now,
+		const struct m_metric *m = facts_metric_latest(c->f, id, "DatabaseConnections", c->now,
 		    c->cfg->metric_max_age_ms);
 
 		if (m != NULL)
@@ -862,15 +843,19 @@ alerts_rule_connections(const struct alert_ctx *c, struct m_vec *out, const char
 static void
 alerts_rule_xid(const struct alert_ctx *c, struct m_vec *out, const char *id)
 {
-	const struct m_pg_health *h = facts_pg_health(c->s, id);
+	const struct m_pg_health *h = facts_pg_health(c->f, id);
 	int64_t age = M_INT_NONE;
 	const char *db = NULL;
 	struct buf detail = BUF_INIT;
 	int crit;
 
-	M_VEC_EACH(&c->s->kinds[M_XID_AGE], const struct m_xid_age, x) {
-		if (facts_str_eq(x->instance, id) && x->age != M_INT_NONE &&
-		    (age == M_INT_NONE || x->age > age)) {
+	size_t n;
+	const void *const *v = facts_of(c->f, M_XID_AGE, id, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct m_xid_age *x = v[i];
+
+		if (x->age != M_INT_NONE && (age == M_INT_NONE || x->age > age)) {
 			age = x->age;
 			db = x->database;
 		}
@@ -880,7 +865,7 @@ alerts_rule_xid(const struct alert_ctx *c, struct m_vec *out, const char *id)
 		db = h->max_xid_age_database;
 	}
 	if (age == M_INT_NONE) {
-		const struct m_metric *m = facts_metric_latest(c->s, id, "MaximumUsedTransactionIDs",
+		const struct m_metric *m = facts_metric_latest(c->f, id, "MaximumUsedTransactionIDs",
 		    c->now, c->cfg->metric_max_age_ms);
 
 		if (m != NULL)
@@ -927,7 +912,7 @@ alerts_rule_replica_lag(const struct alert_ctx *c, struct m_vec *out, const char
 	} metrics[] = { { "ReplicaLag", 1000.0 }, { "AuroraReplicaLag", 1.0 } };
 
 	for (size_t i = 0; i < 2; i++) {
-		const struct m_metric *m = facts_metric_latest(c->s, id, metrics[i].name, c->now,
+		const struct m_metric *m = facts_metric_latest(c->f, id, metrics[i].name, c->now,
 		    c->cfg->metric_max_age_ms);
 		struct buf detail = BUF_INIT;
 		char lag[16], max[16];
@@ -1013,14 +998,21 @@ alert_rule_find(const char *id)
 	return NULL;
 }
 
+/* The instances a server rule looks at: those with an instance record,
+ * server health, transaction ID ages or metrics. */
+static int
+alerts_is_server(const struct facts_bucket *b)
+{
+	return *b->instance != '\0' && (b->kinds[M_INSTANCE].n > 0 || b->kinds[M_PG_HEALTH].n > 0 ||
+	    b->kinds[M_XID_AGE].n > 0 || b->kinds[M_METRIC].n > 0);
+}
+
 void
-alerts_evaluate(const struct snapshot *s, const struct rules_config *cfg, int64_t now,
+alerts_evaluate(const struct facts *f, const struct rules_config *cfg, int64_t now,
     struct m_vec *out)
 {
-	struct alert_ctx c = { s, cfg, now };
-	struct m_list ids = { NULL, 0 };
+	struct alert_ctx c = { f, f->s, cfg, now };
 
-	alerts_ids(s, &ids);
 	for (size_t i = 0; i < alert_rule_count; i++) {
 		const struct alert_rule *r = &alert_rules[i];
 
@@ -1028,8 +1020,9 @@ alerts_evaluate(const struct snapshot *s, const struct rules_config *cfg, int64_
 			continue;
 		if (r->eval != NULL)
 			r->eval(&c, out);
-		for (size_t k = 0; r->eval_each != NULL && k < ids.n; k++)
-			r->eval_each(&c, out, ids.v[k]);
+		for (size_t k = 0; r->eval_each != NULL && k < f->nbuckets; k++) {
+			if (alerts_is_server(&f->buckets[k]))
+				r->eval_each(&c, out, f->buckets[k].instance);
+		}
 	}
-	m_list_free(&ids);
 }

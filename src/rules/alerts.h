@@ -10,11 +10,13 @@
 #include <stdint.h>
 
 #include "model/records.h"
+#include "rules/facts.h"
 #include "rules/rules.h"
 #include "view/snapshot.h"
 
 struct alert_ctx {
-	const struct snapshot *s;
+	const struct facts *f;
+	const struct snapshot *s;	/* F's snapshot */
 	const struct rules_config *cfg;
 	int64_t now;
 };
@@ -35,9 +37,10 @@ extern const size_t alert_rule_count;
 
 const struct alert_rule *alert_rule_find(const char *id);
 
-/* Every enabled rule over S at NOW; OUT holds struct m_alert (initialized
- * by the caller with m_vec_init(out, &m_alert_type)), one per key. */
-void alerts_evaluate(const struct snapshot *s, const struct rules_config *cfg, int64_t now,
+/* Every enabled rule over the snapshot F indexes, at NOW; OUT holds
+ * struct m_alert (initialized by the caller with m_vec_init(out,
+ * &m_alert_type)), one per key. */
+void alerts_evaluate(const struct facts *f, const struct rules_config *cfg, int64_t now,
     struct m_vec *out);
 
 /* "rule:instance:part:part": ':' and '%' inside parts are written %3A and

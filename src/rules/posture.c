@@ -89,7 +89,7 @@ posture_eval_param(const struct posture_check *chk, const struct posture_ctx *c,
 	int want[] = { 0, -1, 1 };	/* bad first, then not understood, then good */
 
 	for (size_t i = 0; i < n; i++) {
-		found[i] = facts_parameter(c->s, src[i].instance, src[i].source, chk->attr);
+		found[i] = facts_parameter(c->f, src[i].instance, src[i].source, chk->attr);
 		verdict[i] = found[i] != NULL ? chk->judge(found[i]->value) : 2;
 	}
 	for (size_t w = 0; w < 3; w++) {
@@ -270,18 +270,22 @@ posture_eval_maintenance(const struct posture_check *chk, const struct posture_c
 	(void)chk;
 	if (!posture_observed(c->rec, why))
 		return POSTURE_UNKNOWN;
-	M_VEC_EACH(&c->s->kinds[M_MAINTENANCE], const struct m_maintenance, m) {
-		if (!facts_str_eq(m->instance, ids[0]) &&
-		    (ids[1] == NULL || !facts_str_eq(m->instance, ids[1])))
-			continue;
-		if (!posture_is_mandatory(m)) {
-			optional++;
-			continue;
+	for (size_t k = 0; k < 2 && ids[k] != NULL; k++) {
+		size_t n;
+		const void *const *v = facts_of(c->f, M_MAINTENANCE, ids[k], &n);
+
+		for (size_t i = 0; i < n; i++) {
+			const struct m_maintenance *m = v[i];
+
+			if (!posture_is_mandatory(m)) {
+				optional++;
+				continue;
+			}
+			mandatory++;
+			if (worst == NULL || (m->forced_apply_date != 0 && (worst->forced_apply_date == 0 ||
+			    m->forced_apply_date < worst->forced_apply_date)))
+				worst = m;
 		}
-		mandatory++;
-		if (worst == NULL || (m->forced_apply_date != 0 && (worst->forced_apply_date == 0 ||
-		    m->forced_apply_date < worst->forced_apply_date)))
-			worst = m;
 	}
 	if (worst == NULL) {
 		buf_printf(why, "no mandatory maintenance pending (%zu optional)", optional);
@@ -421,9 +425,12 @@ posture_eval_security_groups(const struct posture_check *chk, const struct postu
 	size_t rules = 0, nopen = 0, unsure = 0;
 
 	(void)chk;
-	M_VEC_EACH(&c->s->kinds[M_SG_RULE], const struct m_sg_rule, r) {
-		if (!facts_str_eq(r->instance, c->rec->id))
-			continue;
+	size_t n;
+	const void *const *v = facts_of(c->f, M_SG_RULE, c->rec->id, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct m_sg_rule *r = v[i];
+
 		rules++;
 		if (r->covers_db_port == 1 && r->wide_open == 1) {
 			if (open == NULL)
@@ -479,7 +486,7 @@ static enum posture_status
 posture_eval_guardduty(const struct posture_check *chk, const struct posture_ctx *c,
     struct buf *why)
 {
-	const struct m_account *a = facts_account_of(c->s, c->rec);
+	const struct m_account *a = facts_account_of(c->f, c->rec);
 	const char *region = c->rec->region != NULL ? c->rec->region : "the region";
 
 	(void)chk;
@@ -509,7 +516,7 @@ static enum posture_status
 posture_eval_public_schema(const struct posture_check *chk, const struct posture_ctx *c,
     struct buf *why)
 {
-	const struct m_pg_health *h = facts_pg_health(c->s, c->rec->id);
+	const struct m_pg_health *h = facts_pg_health(c->f, c->rec->id);
 
 	(void)chk;
 	if (h == NULL || h->public_schema_create < 0) {
@@ -623,7 +630,7 @@ posture_run_members(const struct posture_check *chk, const struct posture_ctx *b
 	struct buf first = BUF_INIT;
 	size_t members = 0, same = 0;
 
-	M_VEC_EACH(&base->s->kinds[M_INSTANCE], const struct m_instance, m) {
+	M_VEC_EACH(&base->f->s->kinds[M_INSTANCE], const struct m_instance, m) {
 		struct posture_ctx c = *base;
 		struct buf one = BUF_INIT;
 		enum posture_status st;
@@ -660,13 +667,13 @@ posture_run_members(const struct posture_check *chk, const struct posture_ctx *b
 }
 
 enum posture_status
-posture_run(const struct posture_check *chk, const struct snapshot *s,
+posture_run(const struct posture_check *chk, const struct facts *f,
     const struct rules_config *cfg, int64_t now, const struct m_instance *rec, struct buf *why)
 {
-	struct posture_ctx c = { s, cfg, now, rec, rec, NULL };
+	struct posture_ctx c = { f, cfg, now, rec, rec, NULL };
 
 	if (facts_is_member(rec)) {
-		c.cluster = facts_cluster_of(s, rec);
+		c.cluster = facts_cluster_of(f, rec);
 		c.attrs = c.cluster;
 	}
 	if (facts_is_cluster(rec) && chk->level == POSTURE_INSTANCE)
@@ -675,12 +682,12 @@ posture_run(const struct posture_check *chk, const struct snapshot *s,
 }
 
 void
-posture_evaluate(const struct snapshot *s, const struct rules_config *cfg, int64_t now,
+posture_evaluate(const struct facts *f, const struct rules_config *cfg, int64_t now,
     struct batch *out)
 {
 	struct buf why = BUF_INIT;
 
-	M_VEC_EACH(&s->kinds[M_INSTANCE], const struct m_instance, rec) {
+	M_VEC_EACH(&f->s->kinds[M_INSTANCE], const struct m_instance, rec) {
 		if (rec->id == NULL)
 			continue;
 		for (size_t k = 0; k < posture_check_count; k++) {
@@ -692,7 +699,7 @@ posture_evaluate(const struct snapshot *s, const struct rules_config *cfg, int64
 			if (rules_config_disabled(cfg, chk->id))
 				continue;
 			buf_reset(&why);
-			st = posture_run(chk, s, cfg, now, rec, &why);
+			st = posture_run(chk, f, cfg, now, rec, &why);
 			if (facts_is_cluster(rec) && chk->cluster_control != NULL)
 				control = chk->cluster_control;
 			out_chk = batch_add(out, M_CHECK);

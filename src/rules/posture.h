@@ -11,6 +11,7 @@
 
 #include "core/buf.h"
 #include "model/batch.h"
+#include "rules/facts.h"
 #include "rules/rules.h"
 #include "view/snapshot.h"
 
@@ -27,7 +28,7 @@ enum posture_level {
 };
 
 struct posture_ctx {
-	const struct snapshot *s;
+	const struct facts *f;
 	const struct rules_config *cfg;
 	int64_t now;
 	const struct m_instance *rec;	/* the instance (or cluster) checked */
@@ -60,13 +61,14 @@ extern const size_t posture_check_count;
 const struct posture_check *posture_check_find(const char *id);
 const char *posture_status_name(enum posture_status st);
 
-/* One check for one instance or cluster record of S (the Aurora rules
- * above applied); the reason is appended to WHY. */
-enum posture_status posture_run(const struct posture_check *chk, const struct snapshot *s,
+/* One check for one instance or cluster record of the snapshot F
+ * indexes (the Aurora rules above applied); the reason is appended to
+ * WHY. */
+enum posture_status posture_run(const struct posture_check *chk, const struct facts *f,
     const struct rules_config *cfg, int64_t now, const struct m_instance *rec, struct buf *why);
-/* Every enabled check for every instance and cluster of S, as M_CHECK
- * records added to OUT. */
-void posture_evaluate(const struct snapshot *s, const struct rules_config *cfg, int64_t now,
+/* Every enabled check for every instance and cluster, as M_CHECK records
+ * added to OUT. */
+void posture_evaluate(const struct facts *f, const struct rules_config *cfg, int64_t now,
     struct batch *out);
 
 #endif

@@ -57,10 +57,13 @@ rules_evaluate(const struct snapshot *s, const struct rules_config *cfg, int64_t
     struct batch *out)
 {
 	struct m_vec fresh;
+	struct facts f;
 
-	posture_evaluate(s, cfg, now, out);
+	facts_init(&f, s);
+	posture_evaluate(&f, cfg, now, out);
 	m_vec_init(&fresh, &m_alert_type);
-	alerts_evaluate(s, cfg, now, &fresh);
+	alerts_evaluate(&f, cfg, now, &fresh);
+	facts_free(&f);
 	M_VEC_EACH(&fresh, struct m_alert, a) {
 		lifecycle_carry(a, rules_prev_alert(s, a->key), now);
 		m_vec_push_copy(&out->kinds[M_ALERT], a);

@@ -56,29 +56,6 @@ report_alert_cmp(const void *a, const void *b)
 	return c;
 }
 
-static int
-report_cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-void
-report_instance_ids(const struct snapshot *s, struct m_list *ids)
-{
-	for (int k = 0; k < M_KIND_COUNT; k++) {
-		const struct m_vec *v = &s->kinds[k];
-
-		for (size_t i = 0; i < v->n; i++) {
-			const char *id = facts_instance_of((enum m_kind)k, m_vec_at(v, i));
-
-			if (id != NULL && *id != '\0' && !m_list_contains(ids, id))
-				m_list_add(ids, id);
-		}
-	}
-	if (ids->n > 1)
-		qsort(ids->v, ids->n, sizeof *ids->v, report_cmp_str);
-}
-
 char *
 report_source_error(const struct m_source_health *h)
 {

@@ -31,9 +31,6 @@ int report_fail_on_parse(const char *s, enum report_fail_on *out);
  * info alerts never count. */
 int report_exit_code(const struct snapshot *s, enum report_fail_on fail_on);
 
-/* The ids of every instance or cluster S mentions (instance records and
- * any record's instance field, "" excepted), sorted. */
-void report_instance_ids(const struct snapshot *s, struct m_list *ids);
 /* Alerts worst first (severity, then band), then oldest first. */
 int report_alert_cmp(const void *a, const void *b);
 /* A source's error in one line ("ThrottlingException: Rate exceeded

@@ -90,11 +90,11 @@ report_cmp_finding(const void *a, const void *b)
 
 /* Records of KIND for INSTANCE as an array, each through FIX (or as is). */
 static cJSON *
-report_json_list(const struct snapshot *s, enum m_kind kind, const char *instance,
+report_json_list(const struct facts *fx, enum m_kind kind, const char *instance,
     int (*cmp)(const void *, const void *), void (*fix)(cJSON *, const void *))
 {
 	size_t n;
-	const void **v = facts_collect(s, kind, instance, cmp, &n);
+	const void **v = facts_collect(fx, kind, instance, cmp, &n);
 	cJSON *arr = cJSON_CreateArray();
 
 	for (size_t i = 0; i < n; i++) {
@@ -125,30 +125,46 @@ report_json_fix_session(cJSON *o, const void *rec)
 	cJSON_ReplaceItemInObjectCaseSensitive(o, "blocked_by", arr);
 }
 
-/* The newest sample of each metric. */
-static cJSON *
-report_json_metrics(const struct snapshot *s, const char *instance)
+static int
+report_cmp_metric_name(const void *a, const void *b)
 {
-	size_t n;
-	const void **v = facts_collect(s, M_METRIC, instance, NULL, &n);
+	const struct m_metric *x = *(const struct m_metric *const *)a;
+	const struct m_metric *y = *(const struct m_metric *const *)b;
+
+	return strcmp(x->name != NULL ? x->name : "", y->name != NULL ? y->name : "");
+}
+
+/* The newest sample of each metric, by name. */
+static cJSON *
+report_json_metrics(const struct facts *fx, const char *instance)
+{
+	size_t n, nl = 0;
+	const void *const *v = facts_of(fx, M_METRIC, instance, &n);
+	const struct m_metric **latest = xcalloc(n + 1, sizeof *latest);
 	cJSON *arr = cJSON_CreateArray();
 
-	/* Key order is (instance, name, time): the last of a name is newest. */
 	for (size_t i = 0; i < n; i++) {
-		const struct m_metric *m = v[i], *next = i + 1 < n ? v[i + 1] : NULL;
+		const struct m_metric *m = v[i];
+		size_t k;
 
-		if (next != NULL && facts_str_eq(next->name, m->name))
-			continue;
-		cJSON_AddItemToArray(arr, report_json_record(M_METRIC, m));
+		for (k = 0; k < nl && !facts_str_eq(latest[k]->name, m->name); k++)
+			;
+		if (k == nl)
+			latest[nl++] = m;
+		else if (m->time > latest[k]->time)
+			latest[k] = m;
 	}
-	free(v);
+	qsort(latest, nl, sizeof *latest, report_cmp_metric_name);
+	for (size_t k = 0; k < nl; k++)
+		cJSON_AddItemToArray(arr, report_json_record(M_METRIC, latest[k]));
+	free(latest);
 	return arr;
 }
 
 static cJSON *
-report_json_backup(const struct snapshot *s, const struct m_instance *i)
+report_json_backup(const struct facts *fx, const struct m_instance *i)
 {
-	const struct m_instance *a = facts_is_member(i) ? facts_cluster_of(s, i) : i;
+	const struct m_instance *a = facts_is_member(i) ? facts_cluster_of(fx, i) : i;
 	cJSON *o = cJSON_CreateObject();
 
 	cJSON_AddItemToObject(o, "from", report_json_str(a != NULL ? a->id : NULL));
@@ -159,7 +175,7 @@ report_json_backup(const struct snapshot *s, const struct m_instance *i)
 	cJSON_AddItemToObject(o, "retention_days", report_json_int(a->backup_retention_days));
 	cJSON_AddItemToObject(o, "latest_restorable_time", report_json_time(a->latest_restorable_time));
 	cJSON_AddItemToObject(o, "restore_lag_s", a->latest_restorable_time == 0 ? cJSON_CreateNull()
-	    : cJSON_CreateNumber((double)((s->at - a->latest_restorable_time) / TIME_SEC)));
+	    : cJSON_CreateNumber((double)((fx->s->at - a->latest_restorable_time) / TIME_SEC)));
 	cJSON_AddItemToObject(o, "window", report_json_str(a->backup_window));
 	cJSON_AddItemToObject(o, "newest_automated_snapshot", report_json_time(a->newest_automated_snapshot));
 	cJSON_AddItemToObject(o, "newest_manual_snapshot", report_json_time(a->newest_manual_snapshot));
@@ -169,25 +185,25 @@ report_json_backup(const struct snapshot *s, const struct m_instance *i)
 }
 
 static cJSON *
-report_json_certificate(const struct snapshot *s, const struct m_instance *i)
+report_json_certificate(const struct facts *fx, const struct m_instance *i)
 {
 	cJSON *o = cJSON_CreateObject();
 
 	cJSON_AddItemToObject(o, "ca_certificate_id", report_json_str(i->ca_certificate_id));
 	cJSON_AddItemToObject(o, "valid_till", report_json_time(i->ca_valid_till));
 	cJSON_AddItemToObject(o, "days_left", i->ca_valid_till == 0 ? cJSON_CreateNull()
-	    : cJSON_CreateNumber((double)((i->ca_valid_till - s->at) / TIME_DAY)));
+	    : cJSON_CreateNumber((double)((i->ca_valid_till - fx->s->at) / TIME_DAY)));
 	return o;
 }
 
 /* Each attached group with its ingress rules; groups without observed
  * rules are listed with an empty "rules". */
 static cJSON *
-report_json_security_groups(const struct snapshot *s, const struct m_instance *i,
+report_json_security_groups(const struct facts *fx, const struct m_instance *i,
     const char *instance)
 {
 	size_t n;
-	const void **v = facts_collect(s, M_SG_RULE, instance, NULL, &n);
+	const void **v = facts_collect(fx, M_SG_RULE, instance, NULL, &n);
 	struct m_list groups = { NULL, 0 };
 	cJSON *arr = cJSON_CreateArray();
 
@@ -229,10 +245,10 @@ report_json_security_groups(const struct snapshot *s, const struct m_instance *i
 }
 
 static cJSON *
-report_json_instance(const struct snapshot *s, const char *id)
+report_json_instance(const struct facts *fx, const char *id)
 {
-	const struct m_instance *i = snapshot_instance(s, id);
-	const struct m_pg_health *h = facts_pg_health(s, id);
+	const struct m_instance *i = snapshot_instance(fx->s, id);
+	const struct m_pg_health *h = facts_pg_health(fx, id);
 	struct m_instance blank;
 	cJSON *o;
 
@@ -245,34 +261,34 @@ report_json_instance(const struct snapshot *s, const char *id)
 	if (i == NULL)
 		i = &blank;
 	cJSON_AddItemToObject(o, "sessions",
-	    report_json_list(s, M_SESSION, id, report_cmp_session, report_json_fix_session));
+	    report_json_list(fx, M_SESSION, id, report_cmp_session, report_json_fix_session));
 	cJSON_AddItemToObject(o, "failed_logins",
-	    report_json_list(s, M_FAILED_LOGIN, id, report_cmp_failed_login, NULL));
-	cJSON_AddItemToObject(o, "events", report_json_list(s, M_EVENT, id, report_cmp_event, NULL));
+	    report_json_list(fx, M_FAILED_LOGIN, id, report_cmp_failed_login, NULL));
+	cJSON_AddItemToObject(o, "events", report_json_list(fx, M_EVENT, id, report_cmp_event, NULL));
 	cJSON_AddItemToObject(o, "findings",
-	    report_json_list(s, M_FINDING, id, report_cmp_finding, NULL));
-	cJSON_AddItemToObject(o, "metrics", report_json_metrics(s, id));
+	    report_json_list(fx, M_FINDING, id, report_cmp_finding, NULL));
+	cJSON_AddItemToObject(o, "metrics", report_json_metrics(fx, id));
 	cJSON_AddItemToObject(o, "pending_maintenance",
-	    report_json_list(s, M_MAINTENANCE, id, NULL, NULL));
-	cJSON_AddItemToObject(o, "backup", report_json_backup(s, i));
-	cJSON_AddItemToObject(o, "security_groups", report_json_security_groups(s, i, id));
-	cJSON_AddItemToObject(o, "certificate", report_json_certificate(s, i));
-	cJSON_AddItemToObject(o, "parameters", report_json_list(s, M_PARAMETER, id, NULL, NULL));
+	    report_json_list(fx, M_MAINTENANCE, id, NULL, NULL));
+	cJSON_AddItemToObject(o, "backup", report_json_backup(fx, i));
+	cJSON_AddItemToObject(o, "security_groups", report_json_security_groups(fx, i, id));
+	cJSON_AddItemToObject(o, "certificate", report_json_certificate(fx, i));
+	cJSON_AddItemToObject(o, "parameters", report_json_list(fx, M_PARAMETER, id, NULL, NULL));
 	cJSON_AddItemToObject(o, "pg_health",
 	    h != NULL ? report_json_record(M_PG_HEALTH, h) : cJSON_CreateNull());
-	cJSON_AddItemToObject(o, "xid_ages", report_json_list(s, M_XID_AGE, id, NULL, NULL));
+	cJSON_AddItemToObject(o, "xid_ages", report_json_list(fx, M_XID_AGE, id, NULL, NULL));
 	cJSON_AddItemToObject(o, "replication_slots",
-	    report_json_list(s, M_REPL_SLOT, id, NULL, NULL));
-	cJSON_AddItemToObject(o, "alerts", report_json_list(s, M_ALERT, id, report_alert_cmp, NULL));
-	cJSON_AddItemToObject(o, "checks", report_json_list(s, M_CHECK, id, NULL, NULL));
+	    report_json_list(fx, M_REPL_SLOT, id, NULL, NULL));
+	cJSON_AddItemToObject(o, "alerts", report_json_list(fx, M_ALERT, id, report_alert_cmp, NULL));
+	cJSON_AddItemToObject(o, "checks", report_json_list(fx, M_CHECK, id, NULL, NULL));
 	return o;
 }
 
 static cJSON *
-report_json_sources(const struct snapshot *s)
+report_json_sources(const struct facts *fx)
 {
 	size_t n;
-	const void **v = facts_collect(s, M_SOURCE_HEALTH, NULL, NULL, &n);
+	const void **v = facts_collect(fx, M_SOURCE_HEALTH, NULL, NULL, &n);
 	cJSON *arr = cJSON_CreateArray();
 
 	for (size_t i = 0; i < n; i++) {
@@ -303,23 +319,23 @@ report_json_sources(const struct snapshot *s)
 }
 
 static cJSON *
-report_json_summary(const struct snapshot *s)
+report_json_summary(const struct facts *fx)
 {
 	cJSON *o = cJSON_CreateObject();
 	int64_t sev[3] = { 0, 0, 0 }, failed = 0, checks_failed = 0;
 
-	M_VEC_EACH(&s->kinds[M_ALERT], const struct m_alert, a)
+	M_VEC_EACH(&fx->s->kinds[M_ALERT], const struct m_alert, a)
 		sev[rules_severity_rank(a->severity)]++;
-	M_VEC_EACH(&s->kinds[M_SOURCE_HEALTH], const struct m_source_health, h)
+	M_VEC_EACH(&fx->s->kinds[M_SOURCE_HEALTH], const struct m_source_health, h)
 		failed += h->ok == 0;
-	M_VEC_EACH(&s->kinds[M_CHECK], const struct m_check, c)
+	M_VEC_EACH(&fx->s->kinds[M_CHECK], const struct m_check, c)
 		checks_failed += facts_str_eq(c->status, "fail");
 	cJSON_AddNumberToObject(o, "critical", (double)sev[2]);
 	cJSON_AddNumberToObject(o, "warning", (double)sev[1]);
 	cJSON_AddNumberToObject(o, "info", (double)sev[0]);
 	cJSON_AddNumberToObject(o, "sources_failed", (double)failed);
 	cJSON_AddNumberToObject(o, "checks_failed", (double)checks_failed);
-	cJSON_AddNumberToObject(o, "exit_code", report_exit_code(s, REPORT_FAIL_ON_WARNING));
+	cJSON_AddNumberToObject(o, "exit_code", report_exit_code(fx->s, REPORT_FAIL_ON_WARNING));
 	return o;
 }
 
@@ -327,18 +343,23 @@ cJSON *
 report_json(const struct snapshot *s)
 {
 	cJSON *doc = cJSON_CreateObject(), *instances = cJSON_CreateArray();
-	struct m_list ids = { NULL, 0 };
+	struct facts index, *fx = &index;
 
-	cJSON_AddItemToObject(doc, "generated_at", report_json_time(s->at));
-	cJSON_AddItemToObject(doc, "summary", report_json_summary(s));
-	cJSON_AddItemToObject(doc, "sources", report_json_sources(s));
-	cJSON_AddItemToObject(doc, "accounts", report_json_list(s, M_ACCOUNT, NULL, NULL, NULL));
-	cJSON_AddItemToObject(doc, "alerts", report_json_list(s, M_ALERT, "", report_alert_cmp, NULL));
-	report_instance_ids(s, &ids);
-	for (size_t i = 0; i < ids.n; i++)
-		cJSON_AddItemToArray(instances, report_json_instance(s, ids.v[i]));
+	facts_init(fx, s);
+
+	cJSON_AddItemToObject(doc, "generated_at", report_json_time(fx->s->at));
+	cJSON_AddItemToObject(doc, "summary", report_json_summary(fx));
+	cJSON_AddItemToObject(doc, "sources", report_json_sources(fx));
+	cJSON_AddItemToObject(doc, "accounts", report_json_list(fx, M_ACCOUNT, NULL, NULL, NULL));
+	cJSON_AddItemToObject(doc, "alerts", report_json_list(fx, M_ALERT, "", report_alert_cmp, NULL));
+	/* Every instance or cluster any record names (the index's buckets,
+	 * sorted), "" (fleet-level records) excepted. */
+	for (size_t i = 0; i < fx->nbuckets; i++) {
+		if (*fx->buckets[i].instance != '\0')
+			cJSON_AddItemToArray(instances, report_json_instance(fx, fx->buckets[i].instance));
+	}
 	cJSON_AddItemToObject(doc, "instances", instances);
-	m_list_free(&ids);
+	facts_free(fx);
 	return doc;
 }
 

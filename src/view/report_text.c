@@ -80,11 +80,11 @@ report_cmp_check(const void *a, const void *b)
 }
 
 static void
-report_text_alerts(struct buf *out, int width, const struct snapshot *s, const char *instance,
+report_text_alerts(struct buf *out, int width, const struct facts *fx, const char *instance,
     const char *indent)
 {
 	size_t n;
-	const void **v = facts_collect(s, M_ALERT, instance, report_alert_cmp, &n);
+	const void **v = facts_collect(fx, M_ALERT, instance, report_alert_cmp, &n);
 
 	for (size_t i = 0; i < n && i < REPORT_TEXT_MAX_ALERTS; i++) {
 		const struct m_alert *a = v[i];
@@ -101,10 +101,10 @@ report_text_alerts(struct buf *out, int width, const struct snapshot *s, const c
 }
 
 static void
-report_text_checks(struct buf *out, int width, const struct snapshot *s, const char *instance)
+report_text_checks(struct buf *out, int width, const struct facts *fx, const char *instance)
 {
 	size_t n, shown = 0, fail = 0, unknown = 0;
-	const void **v = facts_collect(s, M_CHECK, instance, report_cmp_check, &n);
+	const void **v = facts_collect(fx, M_CHECK, instance, report_cmp_check, &n);
 
 	for (size_t i = 0; i < n; i++) {
 		const struct m_check *c = v[i];
@@ -126,21 +126,25 @@ report_text_checks(struct buf *out, int width, const struct snapshot *s, const c
 }
 
 static void
-report_text_sessions(struct buf *out, int width, const struct snapshot *s, const char *id)
+report_text_sessions(struct buf *out, int width, const struct facts *fx, const char *id)
 {
-	size_t total = 0, plain = 0, super = 0, failed = 0;
-	int seen = facts_pg_health(s, id) != NULL;
+	size_t total, plain = 0, super = 0, failed = 0, nf;
+	const void *const *sessions = facts_of(fx, M_SESSION, id, &total);
+	const void *const *logins = facts_of(fx, M_FAILED_LOGIN, id, &nf);
+	int seen = total > 0 || facts_pg_health(fx, id) != NULL;
+	int64_t at = fx->s->at;
 
-	M_VEC_EACH(&s->kinds[M_SESSION], const struct m_session, x) {
-		if (!facts_str_eq(x->instance, id))
-			continue;
-		seen = 1;
-		total++;
+	for (size_t k = 0; k < total; k++) {
+		const struct m_session *x = sessions[k];
+
 		plain += x->ssl == 0;
 		super += x->superuser == 1;
 	}
-	M_VEC_EACH(&s->kinds[M_FAILED_LOGIN], const struct m_failed_login, f)
-		failed += facts_str_eq(f->instance, id) && f->time > s->at - TIME_HOUR && f->time <= s->at;
+	for (size_t k = 0; k < nf; k++) {
+		const struct m_failed_login *f = logins[k];
+
+		failed += f->time > at - TIME_HOUR && f->time <= at;
+	}
 	if (seen)
 		report_line(out, width, "  sessions %zu: %zu without TLS, %zu superuser; failed logins 1h: %zu",
 		    total, plain, super, failed);
@@ -149,10 +153,10 @@ report_text_sessions(struct buf *out, int width, const struct snapshot *s, const
 }
 
 static void
-report_text_backup(struct buf *out, int width, const struct snapshot *s,
+report_text_backup(struct buf *out, int width, const struct facts *fx,
     const struct m_instance *i)
 {
-	const struct m_instance *a = facts_is_member(i) ? facts_cluster_of(s, i) : i;
+	const struct m_instance *a = facts_is_member(i) ? facts_cluster_of(fx, i) : i;
 	struct buf line = BUF_INIT;
 	char age[16];
 
@@ -168,21 +172,22 @@ report_text_backup(struct buf *out, int width, const struct snapshot *s,
 		buf_printf(&line, "retention %lldd", (long long)a->backup_retention_days);
 	if (a->latest_restorable_time != 0)
 		buf_printf(&line, ", restorable %s ago",
-		    time_format_age(s->at - a->latest_restorable_time, age, sizeof age));
+		    time_format_age(fx->s->at - a->latest_restorable_time, age, sizeof age));
 	if (a->newest_automated_snapshot != 0)
 		buf_printf(&line, ", snapshot %s ago",
-		    time_format_age(s->at - a->newest_automated_snapshot, age, sizeof age));
+		    time_format_age(fx->s->at - a->newest_automated_snapshot, age, sizeof age));
 	report_line(out, width, "  backup: %s%s", facts_is_member(i) ? "(cluster) " : "",
 	    buf_str(&line));
 	buf_free(&line);
 }
 
 static void
-report_text_patch(struct buf *out, int width, const struct snapshot *s,
+report_text_patch(struct buf *out, int width, const struct facts *fx,
     const struct m_instance *i)
 {
 	struct buf line = BUF_INIT;
-	size_t pending = 0;
+	size_t pending = 0, n;
+	const void **v;
 
 	buf_printf(&line, "%s %s", i->engine != NULL ? i->engine : "engine",
 	    i->engine_version != NULL ? i->engine_version : "?");
@@ -192,11 +197,11 @@ report_text_patch(struct buf *out, int width, const struct snapshot *s,
 		buf_printf(&line, " (newer: %s)", newer);
 		free(newer);
 	}
-	M_VEC_EACH(&s->kinds[M_MAINTENANCE], const struct m_maintenance, m) {
+	v = facts_collect(fx, M_MAINTENANCE, i->id, NULL, &n);
+	for (size_t k = 0; k < n; k++) {
+		const struct m_maintenance *m = v[k];
 		char date[16];
 
-		if (!facts_str_eq(m->instance, i->id))
-			continue;
 		if (pending++ == 0)
 			buf_append_str(&line, "; pending:");
 		buf_printf(&line, " %s", m->action != NULL ? m->action : "action");
@@ -205,6 +210,7 @@ report_text_patch(struct buf *out, int width, const struct snapshot *s,
 		else if (m->auto_applied_after != 0)
 			buf_printf(&line, " auto %s", facts_date(m->auto_applied_after, date, sizeof date));
 	}
+	free(v);
 	if (pending == 0 && i->observed_at != 0)
 		buf_append_str(&line, "; no pending maintenance");
 	report_line(out, width, "  patch: %s", buf_str(&line));
@@ -212,9 +218,9 @@ report_text_patch(struct buf *out, int width, const struct snapshot *s,
 }
 
 static void
-report_text_instance(struct buf *out, int width, const struct snapshot *s, const char *id)
+report_text_instance(struct buf *out, int width, const struct facts *fx, const char *id)
 {
-	const struct m_instance *i = snapshot_instance(s, id);
+	const struct m_instance *i = snapshot_instance(fx->s, id);
 
 	buf_append_char(out, '\n');
 	if (i == NULL) {
@@ -225,13 +231,13 @@ report_text_instance(struct buf *out, int width, const struct snapshot *s, const
 		    i->status != NULL ? i->status : "status unknown", i->role != NULL ? "  " : "",
 		    i->role != NULL ? i->role : "");
 	}
-	report_text_alerts(out, width, s, id, "  ");
-	report_text_checks(out, width, s, id);
+	report_text_alerts(out, width, fx, id, "  ");
+	report_text_checks(out, width, fx, id);
 	if (i == NULL || !facts_is_cluster(i))
-		report_text_sessions(out, width, s, id);
+		report_text_sessions(out, width, fx, id);
 	if (i != NULL) {
-		report_text_backup(out, width, s, i);
-		report_text_patch(out, width, s, i);
+		report_text_backup(out, width, fx, i);
+		report_text_patch(out, width, fx, i);
 	}
 }
 
@@ -239,21 +245,24 @@ char *
 report_text(const struct snapshot *s, int width)
 {
 	struct buf out = BUF_INIT;
-	struct m_list ids = { NULL, 0 };
-	size_t sev[3] = { 0, 0, 0 }, failed = 0, n;
+	size_t sev[3] = { 0, 0, 0 }, failed = 0, n, instances = 0;
 	const void **sources;
 	char when[32];
+	struct facts index, *fx = &index;
+
+	facts_init(fx, s);
 
 	if (width < 40)
 		width = 40;
-	report_instance_ids(s, &ids);
-	M_VEC_EACH(&s->kinds[M_ALERT], const struct m_alert, a)
+	M_VEC_EACH(&fx->s->kinds[M_ALERT], const struct m_alert, a)
 		sev[rules_severity_rank(a->severity)]++;
-	sources = facts_collect(s, M_SOURCE_HEALTH, NULL, NULL, &n);
+	for (size_t i = 0; i < fx->nbuckets; i++)
+		instances += *fx->buckets[i].instance != '\0';
+	sources = facts_collect(fx, M_SOURCE_HEALTH, NULL, NULL, &n);
 	for (size_t i = 0; i < n; i++)
 		failed += ((const struct m_source_health *)sources[i])->ok == 0;
 	report_line(&out, width, "%s  %zu instances  %zu critical  %zu warning  %zu/%zu sources failed",
-	    time_format_iso8601(s->at, when, sizeof when), ids.n, sev[2], sev[1], failed, n);
+	    time_format_iso8601(fx->s->at, when, sizeof when), instances, sev[2], sev[1], failed, n);
 	for (size_t i = 0; i < n; i++) {
 		const struct m_source_health *h = sources[i];
 		char *err;
@@ -267,9 +276,11 @@ report_text(const struct snapshot *s, int width)
 		free(err);
 	}
 	free(sources);
-	report_text_alerts(&out, width, s, "", "");
-	for (size_t i = 0; i < ids.n; i++)
-		report_text_instance(&out, width, s, ids.v[i]);
-	m_list_free(&ids);
+	report_text_alerts(&out, width, fx, "", "");
+	for (size_t i = 0; i < fx->nbuckets; i++) {
+		if (*fx->buckets[i].instance != '\0')
+			report_text_instance(&out, width, fx, fx->buckets[i].instance);
+	}
+	facts_free(fx);
 	return buf_detach(&out);
 }

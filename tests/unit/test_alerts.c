@@ -53,8 +53,12 @@ teardown(void **state)
 static size_t
 eval(struct fx *f)
 {
+	struct facts index;
+
 	m_vec_clear(&f->out);
-	alerts_evaluate(&f->s, &f->cfg, NOW, &f->out);
+	facts_init(&index, &f->s);
+	alerts_evaluate(&index, &f->cfg, NOW, &f->out);
+	facts_free(&index);
 	return f->out.n;
 }
 

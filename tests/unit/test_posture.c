@@ -262,7 +262,13 @@ test_posture_cases(void **state)
 		assert_non_null(chk);
 		if (cases[i].mutate != NULL)
 			cases[i].mutate(&s);
-		st = posture_run(chk, &s, &cfg, NOW, inst(&s), &why);
+		{
+			struct facts f;
+
+			facts_init(&f, &s);
+			st = posture_run(chk, &f, &cfg, NOW, inst(&s), &why);
+			facts_free(&f);
+		}
 		if (st != cases[i].want || strcmp(buf_str(&why), cases[i].reason) != 0)
 			fail_msg("case %zu %s: got %s \"%s\", want %s \"%s\"", i, cases[i].check,
 			    posture_status_name(st), buf_str(&why), posture_status_name(cases[i].want),
@@ -292,6 +298,17 @@ test_posture_cases_cover_every_check(void **state)
 	}
 }
 
+/* posture_evaluate over S, as rules_evaluate calls it. */
+static void
+evaluate(struct snapshot *s, const struct rules_config *cfg, struct batch *b)
+{
+	struct facts f;
+
+	facts_init(&f, s);
+	posture_evaluate(&f, cfg, NOW, b);
+	facts_free(&f);
+}
+
 static size_t
 count_status(const struct batch *b, const char *status)
 {
@@ -313,7 +330,7 @@ test_posture_good_instance_passes_everything(void **state)
 	rules_config_init(&cfg);
 	snapshot_init(&s, NOW, 1);
 	fx_good_instance(&s, ID);
-	posture_evaluate(&s, &cfg, NOW, b);
+	evaluate(&s, &cfg, b);
 	assert_int_equal(b->kinds[M_CHECK].n, posture_check_count);
 	M_VEC_EACH(&b->kinds[M_CHECK], const struct m_check, c) {
 		if (strcmp(c->status, "pass") != 0)
@@ -342,7 +359,7 @@ test_posture_missing_data_is_unknown(void **state)
 	snapshot_init(&s, NOW, 1);
 	i = m_vec_push(&s.kinds[M_INSTANCE]);
 	m_str_set(&i->id, ID);
-	posture_evaluate(&s, &cfg, NOW, b);
+	evaluate(&s, &cfg, b);
 	assert_int_equal(b->kinds[M_CHECK].n, posture_check_count);
 	assert_int_equal(count_status(b, "unknown"), posture_check_count);
 	batch_free(b);
@@ -366,7 +383,7 @@ test_posture_controls_and_disable(void **state)
 	c = fx_instance(&s, "prod-aurora");
 	m_str_set(&c->kind, "cluster");
 	m_str_set(&c->engine, "aurora-postgresql");
-	posture_evaluate(&s, &cfg, NOW, b);
+	evaluate(&s, &cfg, b);
 	assert_int_equal(b->kinds[M_CHECK].n, 2 * (posture_check_count - 1));
 	M_VEC_EACH(&b->kinds[M_CHECK], const struct m_check, k) {
 		assert_string_not_equal(k->check_id, "copy_tags");
@@ -423,9 +440,12 @@ run(struct snapshot *s, const char *check, const char *id, char *why, size_t len
 	struct rules_config cfg;
 	struct buf b = BUF_INIT;
 	enum posture_status st;
+	struct facts f;
 
 	rules_config_init(&cfg);
-	st = posture_run(posture_check_find(check), s, &cfg, NOW, snapshot_instance(s, id), &b);
+	facts_init(&f, s);
+	st = posture_run(posture_check_find(check), &f, &cfg, NOW, snapshot_instance(s, id), &b);
+	facts_free(&f);
 	snprintf(why, len, "%s", buf_str(&b));
 	buf_free(&b);
 	rules_config_free(&cfg);
