@@ -274,7 +274,8 @@
 	F(alert, STR, acked_by, 0) \
 	F(alert, TIME, acked_at, 0) \
 	F(alert, STR, ack_note, 0) \
-	F(alert, TIME, snoozed_until, 0)
+	F(alert, TIME, snoozed_until, 0) \
+	F(alert, INT, band, 0)                  /* the rule's measure band, higher is worse (re-opens an ack) */
 
 #define M_DECLARE_RECORD(rec, FIELDS) \
 	struct m_##rec { FIELDS(M_STRUCT_MEMBER) }; \
