@@ -43,6 +43,8 @@ buf_reserve(struct buf *b, size_t extra)
 	while (b->cap < need)
 		b->cap *= 2;
 	b->data = xrealloc(b->data, b->cap);
+	/* The buffer is a string at every moment, even before any append. */
+	b->data[b->len] = '\0';
 }
 
 void
