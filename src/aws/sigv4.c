@@ -433,8 +433,8 @@ aws_sigv4_presign(struct aws_request *r, const struct aws_creds *c,
 	aws_kvlist_addf(&r->query, "X-Amz-Credential", "%s/%.8s/%s/%s/aws4_request",
 	    c->access_key_id, amz_date, o->region, o->service);
 	aws_kvlist_add(&r->query, "X-Amz-Date", amz_date);
-	aws_kvlist_addf(&r->query, "X-Amz-Expires", "%lld", (long long)o->expires_s);
 	aws_kvlist_add(&r->query, "X-Amz-SignedHeaders", buf_str(&names));
+	aws_kvlist_addf(&r->query, "X-Amz-Expires", "%lld", (long long)o->expires_s);
 	if (token != NULL && !o->omit_session_token)
 		aws_kvlist_add(&r->query, "X-Amz-Security-Token", token);
 	buf_reset(&names);

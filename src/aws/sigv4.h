@@ -66,8 +66,9 @@ struct aws_sigv4_trace {
  * TRACE too. Returns 0, or -1 when the credentials are incomplete. */
 int aws_sigv4_sign(struct aws_request *r, const struct aws_creds *c,
     const struct aws_sigv4_opts *o, struct aws_sigv4_cache *cache, struct aws_sigv4_trace *trace);
-/* Appends X-Amz-Algorithm, -Credential, -Date, -Expires, -SignedHeaders,
- * -Security-Token and -Signature to R's query (botocore's order). */
+/* Appends X-Amz-Algorithm, -Credential, -Date, -SignedHeaders, -Expires,
+ * -Security-Token and -Signature to R's query (the order of aws-c-auth,
+ * so of the AWS CLI v2's generate-db-auth-token). */
 int aws_sigv4_presign(struct aws_request *r, const struct aws_creds *c,
     const struct aws_sigv4_opts *o, struct aws_sigv4_cache *cache, struct aws_sigv4_trace *trace);
 void aws_sigv4_trace_free(struct aws_sigv4_trace *t);

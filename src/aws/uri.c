@@ -17,6 +17,8 @@ aws_uri_encode(struct buf *b, const char *s, size_t len, int keep_slash)
 {
 	static const char hex[] = "0123456789ABCDEF";
 
+	/* buf_reserve() alone leaves a new buffer unterminated; append does not. */
+	buf_append(b, "", 0);
 	buf_reserve(b, len);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
