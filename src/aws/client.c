@@ -388,13 +388,15 @@ aws_client_call(struct aws_client *c, const struct aws_call *call, int64_t deadl
 		}
 		err_clear(&aerr);
 		code = err->code;
-		log_debug(LOG_AWS, "%s %s %s %s attempt %d: %s%s%s in %lld ms, request %s",
-		    svc->id, call->operation, rq.method, rq.host, attempt,
-		    rc != 0 ? "no answer: " : "HTTP ", rc != 0 ? err->message : "",
-		    rc == 0 ? (code != NULL ? code : "error") : "",
-		    (long long)(time_mono_ms() - start), err->request_id != NULL ? err->request_id : "-");
-		if (rc == 0 && rs.status != 0)
-			log_debug(LOG_AWS, "%s %s: HTTP status %ld", svc->id, call->operation, rs.status);
+		if (rc != 0)
+			log_debug(LOG_AWS, "%s %s %s %s attempt %d: no answer (%s) in %lld ms", svc->id,
+			    call->operation, rq.method, rq.host, attempt, err->message,
+			    (long long)(time_mono_ms() - start));
+		else
+			log_debug(LOG_AWS, "%s %s %s %s attempt %d: HTTP %ld %s in %lld ms, request %s",
+			    svc->id, call->operation, rq.method, rq.host, attempt, rs.status,
+			    code != NULL ? code : "(no error code)", (long long)(time_mono_ms() - start),
+			    err->request_id != NULL ? err->request_id : "-");
 
 		/* Clock skew and expired credentials get one free retry each. */
 		if (rc == 0 && !skew_fixed &&
