@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -186,6 +187,22 @@ aws_client_request_id(const struct aws_kvlist *h)
 	if (v == NULL)
 		v = aws_kvlist_get(h, "x-amz-request-id");
 	return v;
+}
+
+/* A 2xx answer the protocol could not read: say so plainly when it is
+ * someone else's page (a proxy or captive portal in the way). */
+static void
+aws_client_unreadable(const struct aws_response *resp, struct rw_error *err)
+{
+	const char *ct = aws_kvlist_get(&resp->headers, "Content-Type");
+
+	err->http_status = (int)resp->status;
+	if (ct != NULL && strncasecmp(ct, "text/html", 9) == 0) {
+		free(err->message);
+		err->message = xstrdup("the answer is an HTML page, not AWS's (a proxy in the way?)");
+	}
+	if (aws_client_request_id(&resp->headers) != NULL)
+		err_set_request_id(err, aws_client_request_id(&resp->headers));
 }
 
 /* Fills ERR from an error answer in the service's protocol. */
@@ -508,11 +525,8 @@ aws_query_call(struct aws_client *c, const char *service, const char *operation,
 		err_set(err, ERR_PARSE, service, operation,
 		    "unexpected response: no <%sResponse> element", operation);
 	}
-	if (*doc == NULL) {
-		err->http_status = (int)resp.status;
-		if (aws_client_request_id(&resp.headers) != NULL)
-			err_set_request_id(err, aws_client_request_id(&resp.headers));
-	}
+	if (*doc == NULL)
+		aws_client_unreadable(&resp, err);
 	aws_response_free(&resp);
 	return *doc != NULL ? 0 : -1;
 }
@@ -522,11 +536,8 @@ aws_json_finish(struct aws_response *resp, const char *service, const char *oper
     cJSON **out, struct rw_error *err)
 {
 	*out = aws_json_parse(resp->body.data, resp->body.len, service, operation, err);
-	if (*out == NULL) {
-		err->http_status = (int)resp->status;
-		if (aws_client_request_id(&resp->headers) != NULL)
-			err_set_request_id(err, aws_client_request_id(&resp->headers));
-	}
+	if (*out == NULL)
+		aws_client_unreadable(resp, err);
 	(void)sensitive;	/* the body is wiped by aws_response_free() either way */
 	aws_response_free(resp);
 	return *out != NULL ? 0 : -1;

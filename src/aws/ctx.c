@@ -39,6 +39,12 @@ aws_ctx_setting(const struct aws_ctx *ctx, const char *env, const char *key)
 	return key != NULL ? aws_cfg_profile(&ctx->cfg, ctx->profile, key) : NULL;
 }
 
+static const char *
+aws_ctx_region_label(const struct aws_ctx *ctx)
+{
+	return ctx->s.region_source != NULL ? ctx->s.region_source : "--region";
+}
+
 static int
 aws_ctx_resolve_region(struct aws_ctx *ctx, int64_t deadline, struct rw_error *err)
 {
@@ -50,7 +56,7 @@ aws_ctx_resolve_region(struct aws_ctx *ctx, int64_t deadline, struct rw_error *e
 
 	if (ctx->s.region != NULL) {
 		ctx->region = xstrdup(ctx->s.region);
-		ctx->region_source = "--region";
+		ctx->region_source = aws_ctx_region_label(ctx);
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof envs / sizeof envs[0]; i++) {

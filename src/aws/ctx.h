@@ -32,6 +32,7 @@ struct aws_settings {
 	int max_attempts;		/* 0: AWS_MAX_ATTEMPTS env, profile max_attempts, 3 */
 	size_t max_response_bytes;	/* 0: 32 MiB */
 	int no_region_ok;		/* do not fail (nor ask IMDS) when no region is set */
+	const char *region_source;	/* static text: what set .region (default "--region") */
 };
 
 struct aws_ctx;

@@ -125,6 +125,8 @@ cmd_opts_finish(struct cmd_opts *o, struct aws_settings *s, struct rw_error *err
 	}
 	s->profile = o->profile != NULL ? o->profile : config_get(&o->config, "aws", NULL, "profile");
 	s->region = o->region != NULL ? o->region : config_get(&o->config, "aws", NULL, "region");
+	if (o->region == NULL && s->region != NULL)
+		s->region_source = "[aws] region";
 	s->endpoint_url = o->endpoint_url != NULL ? o->endpoint_url
 	    : config_get(&o->config, "aws", NULL, "endpoint_url");
 	s->connect_timeout_ms = o->connect_timeout_ms;

@@ -102,8 +102,10 @@ cmd_token_exec(int argc, char **argv)
 	}
 	if (cmd_opts_finish(&o, &s, &err) != 0)
 		goto fail;
-	if (s.region == NULL && (host_region = aws_endpoint_rds_host_region(host)) != NULL)
+	if (s.region == NULL && (host_region = aws_endpoint_rds_host_region(host)) != NULL) {
 		s.region = host_region;
+		s.region_source = "the host name";
+	}
 	ctx = aws_ctx_new(&s, deadline, &err);
 	if (ctx == NULL)
 		goto fail;

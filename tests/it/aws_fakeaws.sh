@@ -190,6 +190,7 @@ for kind in truncate malformed content_type; do
 	aws_ctl POST /faults "{\"service\": \"rds\", \"kind\": \"$kind\"}" >/dev/null
 	out=$("$AWS_CALL" rds DescribeDBInstances) && rw_fail "$kind body accepted"
 	rw_assert_contains "$out" "rds DescribeDBInstances:" "$kind body"
+	[ "$kind" != content_type ] || rw_assert_contains "$out" "HTML page" "$kind body"
 	aws_ctl DELETE /faults >/dev/null
 	aws_ctl POST /faults "{\"service\": \"guardduty\", \"kind\": \"$kind\"}" >/dev/null
 	out=$("$AWS_CALL" --path /detector guardduty ListDetectors) && rw_fail "$kind JSON body accepted"

@@ -24,6 +24,8 @@ aws_fake_start() {
 	FAKE_SECRET=$AWS_SECRET_ACCESS_KEY
 	FAKE_REGION=$AWS_REGION
 	FAKE_IMDS_ENDPOINT=$AWS_EC2_METADATA_SERVICE_ENDPOINT
+	# Secrets stay in shell variables, out of the environment children see.
+	export -n FAKEAWS_ECS_TOKEN
 	trap 'aws_fake_stop' EXIT
 }
 
