@@ -10,6 +10,7 @@
  *     --threads N         from N threads sharing one context
  *     --secret FIELD      GetSecretValue through aws_secret_get (prints the length)
  *     --path P --method M REST-JSON path and method
+ *     --max-bytes N       the response size cap
  *
  * Prints "OK attempts=N <summary>" per call, or "ERROR kind=K code=C
  * status=S attempts=N: MESSAGE" and exits 1 when any call failed. */
@@ -164,6 +165,7 @@ main(int argc, char **argv)
 		{ "secret", required_argument, NULL, 's' },
 		{ "path", required_argument, NULL, 'P' },
 		{ "method", required_argument, NULL, 'M' },
+		{ "max-bytes", required_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct option *table = cmd_opts_table(extra);
@@ -173,6 +175,7 @@ main(int argc, char **argv)
 	pthread_mutex_t out = PTHREAD_MUTEX_INITIALIZER;
 	struct job j = { .method = "GET", .path = "/", .repeat = 1, .deadline_ms = 30000, .out = &out };
 	int threads = 1, c, failed = 0;
+	size_t max_bytes = 0;
 	pthread_t tid[16];
 	struct job jobs[16];
 
@@ -191,6 +194,7 @@ main(int argc, char **argv)
 		case 's': j.secret_field = optarg; break;
 		case 'P': j.path = optarg; break;
 		case 'M': j.method = optarg; break;
+		case 'B': max_bytes = (size_t)atoll(optarg); break;
 		default: fprintf(stderr, "aws-call: bad option\n"); return 2;
 		}
 	}
@@ -202,7 +206,9 @@ main(int argc, char **argv)
 	j.operation = argv[optind + 1];
 	j.args = argv + optind + 2;
 	j.nargs = argc - optind - 2;
-	if (cmd_opts_finish(&o, &s, &err) != 0 || (j.ctx = aws_ctx_new(&s, time_mono_ms() + 5000, &err)) == NULL) {
+	if (cmd_opts_finish(&o, &s, &err) == 0)
+		s.max_response_bytes = max_bytes;
+	if (err_is_set(&err) || (j.ctx = aws_ctx_new(&s, time_mono_ms() + 5000, &err)) == NULL) {
 		char *m = err_format(&err);
 
 		printf("ERROR kind=%s code=- status=0 attempts=0: %s\n", err_kind_name(err.kind), m);
