@@ -14,8 +14,14 @@
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
 
+/* Settings that make a file hold a secret (so it must be private). */
+static const char *const aws_cfg_secret_keys[] = {
+	"aws_secret_access_key", "aws_session_token", "aws_security_token",
+};
+
 struct aws_cfg_load {
 	struct aws_cfg *c;
+	int holds_secret;
 	int credentials;	/* reading the credentials file */
 	char *last_name;	/* for telling sub-settings from settings */
 	char *last_section;
@@ -72,6 +78,10 @@ aws_cfg_on_value(void *user, const char *section, const char *name, const char *
 	int same = l->last_name != NULL && strcmp(l->last_name, name) == 0 &&
 	    l->last_section != NULL && strcmp(l->last_section, section) == 0;
 
+	for (size_t i = 0; i < sizeof aws_cfg_secret_keys / sizeof aws_cfg_secret_keys[0]; i++) {
+		if (strcmp(name, aws_cfg_secret_keys[i]) == 0 && *value != '\0')
+			l->holds_secret = 1;
+	}
 	aws_cfg_split_section(section, l->credentials, &kind, &sec);
 	/* inih hands an indented line under "rds =" to us as another value
 	 * of "rds": "endpoint_url = http://..." is then a sub-setting. */
@@ -118,6 +128,16 @@ aws_cfg_read(struct aws_cfg *c, const char *path, const char *text, const char *
 	if (rc != 0) {
 		err_set(err, ERR_CONFIG, NULL, NULL, "%s", why);
 		free(why);
+		return -1;
+	}
+	/* As ssh refuses a private key others can read. */
+	if (l.holds_secret && path != NULL && files_is_group_or_world_readable(path) == 1) {
+		char *clean = sanitize_str(path);
+
+		err_set(err, ERR_CONFIG, NULL, NULL,
+		    "%s holds AWS secret keys but group or others can read it; run: chmod 600 %s",
+		    clean, clean);
+		free(clean);
 		return -1;
 	}
 	return 0;

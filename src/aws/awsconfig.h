@@ -31,7 +31,9 @@ struct aws_cfg {
 };
 
 /* Loads both files (paths NULL: the environment and defaults). A file
- * that exists but cannot be parsed is an error naming file and line. */
+ * that exists but cannot be parsed is an error naming file and line; so
+ * is a file holding secret keys that group or others can read (as ssh
+ * refuses loose keys: "run: chmod 600 FILE"). */
 int aws_cfg_load(struct aws_cfg *c, const char *config_path, const char *credentials_path,
     struct rw_error *err);
 /* From strings (tests, fuzzing); either may be NULL. */

@@ -115,6 +115,21 @@ test_env_and_static(void **state)
 	assert_string_equal(c.access_key_id, "AKIDFILE");
 	assert_null(c.session_token);
 	aws_ctx_free(ctx);
+	/* A credentials file others can read is refused, as ssh would. */
+	{
+		char *loose = write_file("loose", cred, 0644);
+		struct aws_settings ls = { .credentials_file = loose, .config_file = "/dev/null" };
+
+		assert_null(aws_ctx_new(&ls, time_mono_ms() + 1000, &err));
+		assert_non_null(strstr(err.message, "run: chmod 600"));
+		err_clear(&err);
+		chmod(loose, 0600);
+		ctx = aws_ctx_new(&ls, time_mono_ms() + 1000, &err);
+		assert_non_null(ctx);
+		aws_ctx_free(ctx);
+		unlink(loose);
+		free(loose);
+	}
 	/* Nothing anywhere: one error listing where it looked. */
 	ctx = ctx_with("", "", NULL);
 	assert_int_equal(get(ctx, &c, &err), -1);
