@@ -73,16 +73,6 @@ static const char *const aws_expired_codes[] = {
 /* The clock is corrected when the server's differs by more than this. */
 #define AWS_SKEW_THRESHOLD_MS (60 * 1000LL)
 
-static int
-aws_code_in(const char *code, const char *const *list, size_t n)
-{
-	for (size_t i = 0; code != NULL && i < n; i++) {
-		if (strcmp(code, list[i]) == 0)
-			return 1;
-	}
-	return 0;
-}
-
 static enum err_kind
 aws_code_kind(const char *code)
 {

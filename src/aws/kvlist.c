@@ -21,16 +21,22 @@ aws_kvlist_add(struct aws_kvlist *l, const char *name, const char *value)
 }
 
 void
+aws_kvlist_vaddf(struct aws_kvlist *l, const char *name, const char *fmt, va_list ap)
+{
+	char *v = xvasprintf(fmt, ap);
+
+	aws_kvlist_add(l, name, v);
+	free(v);
+}
+
+void
 aws_kvlist_addf(struct aws_kvlist *l, const char *name, const char *fmt, ...)
 {
 	va_list ap;
-	char *v;
 
 	va_start(ap, fmt);
-	v = xvasprintf(fmt, ap);
+	aws_kvlist_vaddf(l, name, fmt, ap);
 	va_end(ap);
-	aws_kvlist_add(l, name, v);
-	free(v);
 }
 
 static void

@@ -4,6 +4,7 @@
 #ifndef RW_AWS_KVLIST_H
 #define RW_AWS_KVLIST_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct aws_kv {
@@ -21,6 +22,8 @@ struct aws_kvlist {
 void aws_kvlist_add(struct aws_kvlist *l, const char *name, const char *value);
 void aws_kvlist_addf(struct aws_kvlist *l, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+void aws_kvlist_vaddf(struct aws_kvlist *l, const char *name, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 /* Removes every pair named NAME (case-insensitive) and adds NAME = VALUE. */
 void aws_kvlist_set(struct aws_kvlist *l, const char *name, const char *value);
 void aws_kvlist_remove(struct aws_kvlist *l, const char *name);

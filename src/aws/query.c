@@ -20,13 +20,10 @@ void
 aws_params_addf(struct aws_params *p, const char *name, const char *fmt, ...)
 {
 	va_list ap;
-	char *v;
 
 	va_start(ap, fmt);
-	v = xvasprintf(fmt, ap);
+	aws_kvlist_vaddf(&p->kv, name, fmt, ap);
 	va_end(ap);
-	aws_kvlist_add(&p->kv, name, v);
-	free(v);
 }
 
 void

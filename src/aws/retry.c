@@ -21,8 +21,8 @@ static const char *const aws_transient_codes[] = {
 
 static const int aws_transient_statuses[] = { 500, 502, 503, 504 };
 
-static int
-aws_retry_in(const char *code, const char *const *list, size_t n)
+int
+aws_code_in(const char *code, const char *const *list, size_t n)
 {
 	for (size_t i = 0; code != NULL && i < n; i++) {
 		if (strcmp(code, list[i]) == 0)
@@ -34,7 +34,7 @@ aws_retry_in(const char *code, const char *const *list, size_t n)
 int
 aws_retry_is_throttle_code(const char *code)
 {
-	return aws_retry_in(code, aws_throttle_codes,
+	return aws_code_in(code, aws_throttle_codes,
 	    sizeof aws_throttle_codes / sizeof aws_throttle_codes[0]);
 }
 
@@ -47,7 +47,7 @@ aws_retry_classify(int http_status, const char *code, int network, int timed_out
 		return AWS_RETRY_TRANSIENT;
 	if (aws_retry_is_throttle_code(code) || http_status == 429)
 		return AWS_RETRY_THROTTLE;
-	if (aws_retry_in(code, aws_transient_codes,
+	if (aws_code_in(code, aws_transient_codes,
 	    sizeof aws_transient_codes / sizeof aws_transient_codes[0]))
 		return AWS_RETRY_TRANSIENT;
 	for (size_t i = 0; i < sizeof aws_transient_statuses / sizeof aws_transient_statuses[0]; i++) {

@@ -6,6 +6,7 @@
 #define RW_AWS_RETRY_H
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum aws_retry_class {
@@ -25,6 +26,8 @@ enum aws_retry_class {
 enum aws_retry_class aws_retry_classify(int http_status, const char *code, int network,
     int timed_out);
 int aws_retry_is_throttle_code(const char *code);
+/* Whether CODE (may be NULL) is one of the N codes of LIST. */
+int aws_code_in(const char *code, const char *const *list, size_t n);
 const char *aws_retry_class_name(enum aws_retry_class c);
 
 /* Delay before attempt ATTEMPT+1 after ATTEMPT failed (1-based):
