@@ -51,9 +51,6 @@ class ScenarioClock:
     def datetime_at(self, seconds):
         return epoch_to_datetime(self.epoch_at(seconds))
 
-    def now_datetime(self):
-        return epoch_to_datetime(self.now_epoch())
-
     def server_epoch(self):
         """The server's own (possibly wrong) clock, used for SigV4 skew."""
         return self.now_epoch() + self.offset

@@ -108,6 +108,9 @@ class Gateway:
         except Exception as exc:    # every failure becomes an AWS-shaped answer
             response = route.protocol.encode_error(self._as_aws_error(route.spec.key, exc),
                                                    request.request_id)
+        rule = request.fault
+        if rule is not None and rule.kind in TRANSPORT_KINDS:
+            response = apply_transport(rule, response)
         if entry is None:
             entry = self.log.start(route.spec.key, '?', request.method, request.path,
                                    request.client)
@@ -119,7 +122,8 @@ class Gateway:
         credential, region = self._authenticate(route, request)
         self.log.update(entry, access_key_id=credential.access_key_id if credential else None,
                         region=region)
-        rule = self.faults.take(spec.key, operation, self.world.clock.now_seconds())
+        rule = request.fault = self.faults.take(spec.key, operation,
+                                                self.world.clock.now_seconds())
         if rule is not None:
             self.log.update(entry, fault=rule.kind)
             if rule.kind not in TRANSPORT_KINDS:
@@ -139,8 +143,7 @@ class Gateway:
                                        f'the {action} action')
         ctx = Context(self.world, spec.key, operation, credential, region, request.request_id)
         result = handler(ctx, params)
-        response = route.protocol.encode_output(operation_model, result, request.request_id)
-        return apply_transport(rule, response) if rule is not None else response
+        return route.protocol.encode_output(operation_model, result, request.request_id)
 
     def _authenticate(self, route, request):
         """(credential, region) for a signed request; AuthProblem if refused."""

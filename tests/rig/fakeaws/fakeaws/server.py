@@ -30,17 +30,13 @@ class BadHttp(Exception):
 
 
 class Handler(BaseHTTPRequestHandler):
-    """Reads a whole request, asks `answer` for a Response, sends it (with any
-    transport fault). Subclasses set `answer`."""
+    """Reads a whole request, asks the server's endpoint for a Response and
+    sends it (with any transport fault)."""
 
     protocol_version = 'HTTP/1.1'
-    server_version = 'fakeaws'
 
     def version_string(self):
-        return self.server_version
-
-    def answer(self, request):
-        raise NotImplementedError
+        return self.server.version
 
     def do_GET(self):
         self._dispatch()
@@ -64,7 +60,7 @@ class Handler(BaseHTTPRequestHandler):
         request = Request(self.command, self.path, self.headers.items(), body,
                           self.client_address[0])
         try:
-            response = self.answer(request)
+            response = self.server.endpoint.handle(request)
         except Exception:       # never let a request take the server down
             logger.exception('unhandled error answering %s %s', self.command, self.path)
             response = Response(500, 'Internal error\n', 'text/plain')
@@ -135,35 +131,17 @@ class Handler(BaseHTTPRequestHandler):
         self.close_connection = True
 
 
-class AwsHandler(Handler):
-    def answer(self, request):
-        return self.server.app.gateway.handle(request)
-
-
-class ControlHandler(Handler):
-    def answer(self, request):
-        return self.server.app.control.handle(request)
-
-
-class ImdsHandler(Handler):
-    server_version = 'EC2ws'
-
-    def answer(self, request):
-        return self.server.app.imds.handle(request)
-
-
-class EcsHandler(Handler):
-    def answer(self, request):
-        return self.server.app.ecs.handle(request)
-
-
 class Server(ThreadingHTTPServer):
+    """One listening port; `endpoint.handle(Request) -> Response` answers it."""
+
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address, handler, app):
-        super().__init__(address, handler)
+    def __init__(self, address, app, endpoint, version='fakeaws'):
+        super().__init__(address, Handler)
         self.app = app
+        self.endpoint = endpoint
+        self.version = version
 
     def handle_error(self, request, client_address):
         logger.exception('connection error from %s', client_address)
@@ -171,9 +149,6 @@ class Server(ThreadingHTTPServer):
 
 class App:
     """Everything one fakeaws process runs."""
-
-    HANDLERS = {'aws': AwsHandler, 'control': ControlHandler, 'imds': ImdsHandler,
-                'ecs': EcsHandler}
 
     def __init__(self, doc, clock):
         self.clock = clock
@@ -198,8 +173,10 @@ class App:
 
     def start(self, host='127.0.0.1', ports=None):
         ports = ports or {}
-        for name, handler in self.HANDLERS.items():
-            self.servers[name] = Server((host, ports.get(name, 0)), handler, self)
+        endpoints = {'aws': (self.gateway, 'fakeaws'), 'control': (self.control, 'fakeaws'),
+                     'imds': (self.imds, 'EC2ws'), 'ecs': (self.ecs, 'fakeaws')}
+        for name, (endpoint, version) in endpoints.items():
+            self.servers[name] = Server((host, ports.get(name, 0)), self, endpoint, version)
         for name, server in self.servers.items():
             thread = threading.Thread(target=server.serve_forever, name=f'fakeaws-{name}',
                                       kwargs={'poll_interval': 0.2}, daemon=True)

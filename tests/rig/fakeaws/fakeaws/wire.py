@@ -20,6 +20,10 @@ class Request:
         self.body = body
         self.client = client
         self.request_id = str(uuid.uuid4())
+        # Filled in while the request is handled:
+        self.form = None            # decoded query-protocol parameters
+        self.path_labels = {}       # REST path labels of the matched operation
+        self.fault = None           # the fault rule applied to it, if any
 
     def header(self, name, default=None):
         """First value of a header, case-insensitively."""

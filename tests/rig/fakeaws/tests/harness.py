@@ -8,11 +8,13 @@ Tests start the endpoint with the real `start` script and stop it with
 validator against the newest service models available.
 """
 
+import atexit
 import contextlib
 import datetime
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -63,7 +65,8 @@ def newer_models_dir():
     """shared/testdata/botocore-models in the project root's parent (or, for a
     worktree, the nearest ancestor that has one); $FAKEAWS_NEWER_MODELS wins."""
     if os.environ.get('FAKEAWS_NEWER_MODELS'):
-        return os.environ['FAKEAWS_NEWER_MODELS']
+        chosen = os.environ['FAKEAWS_NEWER_MODELS']
+        return chosen if os.path.isdir(chosen) else None
     for base in (SRCDIR, ROOT):
         folder = os.path.dirname(os.path.abspath(base))
         while True:
@@ -77,22 +80,25 @@ def newer_models_dir():
 
 
 def require(condition, what):
-    """Skip the whole file (exit 77) when something it needs is absent,
-    unless CI=true, where an absent prerequisite is a failure."""
+    """Skip the whole file (exit 77) unless `condition`: `what` says what it needs.
+    Under CI=true a missing prerequisite is a failure instead."""
     if condition:
         return
     if CI:
-        print(f'FAIL: {what} is required under CI=true', file=sys.stderr)
+        print(f'FAIL: needs {what} (CI=true)', file=sys.stderr)
         sys.exit(1)
-    print(f'SKIP: {what} is absent', file=sys.stderr)
+    print(f'SKIP: needs {what}', file=sys.stderr)
     sys.exit(SKIP)
+
+
+# Debian's botocore is the oracle: refuse to judge with another interpreter's.
+require(os.path.realpath(sys.executable) == os.path.realpath(SYSTEM_PYTHON)
+        or os.environ.get('FAKEAWS_ANY_PYTHON') == '1',
+        f'to run under {SYSTEM_PYTHON} (Debian botocore), not {sys.executable}')
 
 
 def main():
     """Run the calling file's TestCases with the automake exit-code contract."""
-    require(os.path.realpath(sys.executable) == os.path.realpath(SYSTEM_PYTHON)
-            or os.environ.get('FAKEAWS_ANY_PYTHON') == '1',
-            f'running under {SYSTEM_PYTHON} (Debian botocore), not {sys.executable},')
     warnings.simplefilter('default')
     warnings.simplefilter('ignore', ResourceWarning)    # botocore's pooled sockets
     program = unittest.main(module='__main__', exit=False, verbosity=2, warnings=False)
@@ -160,8 +166,9 @@ class Rig:
         import botocore.config
         import botocore.session
         session = botocore.session.get_session()
-        settings = botocore.config.Config(retries={'mode': 'standard', 'total_max_attempts': retries},
-                                          connect_timeout=5, read_timeout=read_timeout, **config)
+        settings = botocore.config.Config(
+            retries={'mode': 'standard', 'total_max_attempts': retries}, connect_timeout=5,
+            read_timeout=read_timeout, **config)
         return session.create_client(
             service, region_name=region or self.region, endpoint_url=endpoint or self.endpoint,
             aws_access_key_id=access_key or self.env['AWS_ACCESS_KEY_ID'],
@@ -217,6 +224,7 @@ def parse_exports(text):
 
 
 _aws_home = tempfile.mkdtemp(prefix='fakeaws-test-home.')
+atexit.register(shutil.rmtree, _aws_home, True)
 
 
 def clean_aws_env(extra):
@@ -371,18 +379,21 @@ def _json_audit(shape, value, path):
     return problems
 
 
-def oracle_model(service_name):
-    """The newest model for a service: the upstream files for rds and guardduty
-    (from ../shared/testdata/botocore-models), Debian's botocore otherwise."""
+def oracle_raw(service_name):
+    """The newest raw model dict for a service: the upstream files for rds and
+    guardduty (from shared/testdata/botocore-models), Debian's botocore otherwise."""
     from botocore.loaders import Loader
-    from botocore.model import ServiceModel
     if service_name in ('rds', 'guardduty'):
-        folder = newer_models_dir()
         version = {'rds': '2014-10-31', 'guardduty': '2017-11-28'}[service_name]
-        with open(os.path.join(folder, service_name, version, 'service-2.json'),
-                  encoding='utf-8') as f:
-            return ServiceModel(json.load(f), service_name)
-    return ServiceModel(Loader().load_service_model(service_name, 'service-2'), service_name)
+        path = os.path.join(newer_models_dir(), service_name, version, 'service-2.json')
+        with open(path, encoding='utf-8') as f:
+            return json.load(f)
+    return Loader().load_service_model(service_name, 'service-2')
+
+
+def oracle_model(service_name):
+    from botocore.model import ServiceModel
+    return ServiceModel(oracle_raw(service_name), service_name)
 
 
 def judge(protocol, operation_model, response_dict):

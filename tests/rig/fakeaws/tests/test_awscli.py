@@ -94,7 +94,8 @@ class Operations(unittest.TestCase):
             ('rds', 'DescribeDBSnapshotAttributes', [
                 'describe-db-snapshot-attributes', '--db-snapshot-identifier',
                 'prod-db-public-export'], None,
-             lambda r: r['DBSnapshotAttributesResult']['DBSnapshotAttributes'][0]['AttributeValues'],
+             lambda r: r['DBSnapshotAttributesResult']['DBSnapshotAttributes'][0]
+             ['AttributeValues'],
              ['all']),
             ('rds', 'DescribeDBEngineVersions', ['describe-db-engine-versions', '--engine',
                                                  'postgres'], 20,
@@ -105,7 +106,8 @@ class Operations(unittest.TestCase):
              sorted(c['attributes']['CertificateIdentifier'] for c in doc['certificates'])),
             ('rds', 'DescribeDBLogFiles', ['describe-db-log-files', '--db-instance-identifier',
                                            'prod-db'], 20,
-             lambda r: current_log_file() in [f['LogFileName'] for f in unique(r['DescribeDBLogFiles'])],
+             lambda r: current_log_file() in [f['LogFileName']
+                                              for f in unique(r['DescribeDBLogFiles'])],
              True),
             ('rds', 'DownloadDBLogFilePortion', [
                 'download-db-log-file-portion', '--db-instance-identifier', 'prod-db',
@@ -179,7 +181,8 @@ class Operations(unittest.TestCase):
 RESULT_KEYS = {'DescribeDBInstances': 'DBInstances', 'DescribeEvents': 'Events',
                'DescribePendingMaintenanceActions': 'PendingMaintenanceActions',
                'DescribeDBParameters': 'Parameters', 'DescribeDBSnapshots': 'DBSnapshots',
-               'DescribeDBEngineVersions': 'DBEngineVersions', 'DescribeCertificates': 'Certificates',
+               'DescribeDBEngineVersions': 'DBEngineVersions',
+               'DescribeCertificates': 'Certificates',
                'DescribeDBLogFiles': 'DescribeDBLogFiles', 'FilterLogEvents': 'events',
                'ListFindings': 'FindingIds', 'DescribeSecurityGroups': 'SecurityGroups'}
 

@@ -155,7 +155,8 @@ class ClockOffset(unittest.TestCase):
 
     def test_server_clock_offset(self):
         RIG.control('POST', '/clock', {'offset': 3600})
-        for service, code in (('rds', 'SignatureDoesNotMatch'), ('logs', 'InvalidSignatureException')):
+        for service, code in (('rds', 'SignatureDoesNotMatch'),
+                              ('logs', 'InvalidSignatureException')):
             with self.subTest(service=service):
                 try:
                     call(service, retries=1)

@@ -50,7 +50,8 @@ def open_to_world(api, group_ids, port):
         for rule in group.get('IpPermissions', []):
             everyone = ({r['CidrIp'] for r in rule.get('IpRanges', [])} & {'0.0.0.0/0'} or
                         {r['CidrIpv6'] for r in rule.get('Ipv6Ranges', [])} & {'::/0'})
-            covers = rule['IpProtocol'] == '-1' or rule.get('FromPort', 0) <= port <= rule.get('ToPort', -1)
+            covers = (rule['IpProtocol'] == '-1' or
+                      rule.get('FromPort', 0) <= port <= rule.get('ToPort', -1))
             if everyone and covers:
                 return True
     return False
@@ -83,11 +84,13 @@ def parameter_failures(values):
 def instance_failures(api, instance, cluster, now):
     """Failed checks of one DB instance (cluster-level ones judged on its cluster)."""
     owner = cluster or instance
-    failures = parameter_failures(parameters(api, instance['DBParameterGroups'][0]['DBParameterGroupName']))
+    group = instance['DBParameterGroups'][0]['DBParameterGroupName']
+    failures = parameter_failures(parameters(api, group))
     checks = {
         'RDS.2': instance['PubliclyAccessible'],
         'RDS.3': not instance['StorageEncrypted'] or not instance.get('KmsKeyId'),
-        'certificate': instance['CertificateDetails']['ValidTill'] < now + datetime.timedelta(days=90),
+        'certificate': (instance['CertificateDetails']['ValidTill'] <
+                        now + datetime.timedelta(days=90)),
         'RDS.10': not owner.get('IAMDatabaseAuthenticationEnabled'),
         'RDS.11': owner['BackupRetentionPeriod'] < 7 or
                   owner['LatestRestorableTime'] < now - datetime.timedelta(hours=1),
@@ -100,7 +103,8 @@ def instance_failures(api, instance, cluster, now):
         'RDS.24': instance['MasterUsername'] in DEFAULT_USERS,
         'RDS.17': not owner.get('CopyTagsToSnapshot'),
         'secret': 'MasterUserSecret' not in owner,
-        'open-sg': open_to_world(api, [g['VpcSecurityGroupId'] for g in instance['VpcSecurityGroups']],
+        'open-sg': open_to_world(api, [g['VpcSecurityGroupId']
+                                       for g in instance['VpcSecurityGroups']],
                                  instance['Endpoint']['Port']),
         'minor': newer_minor_exists(api, instance['Engine'], instance['EngineVersion']),
     }
@@ -111,7 +115,8 @@ def posture(rig):
     """{resource: {failed check}} for everything the endpoint shows."""
     api = Api(rig)
     now = datetime.datetime.now(UTC)
-    clusters = {c['DBClusterIdentifier']: c for c in api('rds', 'describe_db_clusters')['DBClusters']}
+    clusters = {c['DBClusterIdentifier']: c
+                for c in api('rds', 'describe_db_clusters')['DBClusters']}
     report = {}
     for instance in api('rds', 'describe_db_instances')['DBInstances']:
         cluster = clusters.get(instance.get('DBClusterIdentifier'))
@@ -125,9 +130,11 @@ def posture(rig):
     for snapshot in api('rds', 'describe_db_snapshots')['DBSnapshots']:
         attributes = api('rds', 'describe_db_snapshot_attributes',
                          DBSnapshotIdentifier=snapshot['DBSnapshotIdentifier'])
-        restore = attributes['DBSnapshotAttributesResult']['DBSnapshotAttributes'][0]['AttributeValues']
-        report[snapshot['DBSnapshotIdentifier']] = (
-            ({'RDS.1'} if 'all' in restore else set()) | ({'RDS.4'} if not snapshot['Encrypted'] else set()))
+        restore = attributes['DBSnapshotAttributesResult']['DBSnapshotAttributes'][0]
+        failed = {'RDS.1'} if 'all' in restore['AttributeValues'] else set()
+        if not snapshot['Encrypted']:
+            failed.add('RDS.4')
+        report[snapshot['DBSnapshotIdentifier']] = failed
     detector = api('guardduty', 'list_detectors')['DetectorIds'][0]
     features = api('guardduty', 'get_detector', DetectorId=detector)['Features']
     report['guardduty'] = set() if {'Name': 'RDS_LOGIN_EVENTS', 'Status': 'ENABLED'} in [

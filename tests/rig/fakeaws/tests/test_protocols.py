@@ -218,10 +218,16 @@ class Operations(unittest.TestCase):
                               FindingCriteria=criteria,
                               SortCriteria={'AttributeName': 'updatedAt', 'OrderBy': 'DESC'})
         self.assertEqual(len(parsed['FindingIds']), 1)
+        recent = {'Criterion': {'updatedAt': {'Gte': int(self.at(-700).timestamp() * 1000)},
+                                'service.archived': {'Eq': ['false']}}}
+        recent_ids, _ = self.call('guardduty', 'list_findings', DetectorId=DETECTOR,
+                                  FindingCriteria=recent)
+        self.assertEqual(recent_ids['FindingIds'], parsed['FindingIds'])
         parsed, raw = self.call('guardduty', 'get_findings', DetectorId=DETECTOR,
                                 FindingIds=parsed['FindingIds'])
         finding = parsed['Findings'][0]
-        self.assertEqual(finding['Type'], 'CredentialAccess:RDS/AnomalousBehavior.SuccessfulBruteForce')
+        self.assertEqual(finding['Type'],
+                         'CredentialAccess:RDS/AnomalousBehavior.SuccessfulBruteForce')
         action = finding['Service']['Action']['RdsLoginAttemptAction']
         self.assertEqual(action['LoginAttributes'][0]['FailedLoginAttempts'], 30)
         wire = json.loads(raw['body'])['findings'][0]
@@ -232,7 +238,8 @@ class Operations(unittest.TestCase):
 
     def test_secrets_manager(self):
         parsed, _ = self.call('secretsmanager', 'get_secret_value', SecretId='rds!db-rig-prod')
-        self.assertEqual(json.loads(parsed['SecretString'])['password'], 'rig-current-password-0002')
+        self.assertEqual(json.loads(parsed['SecretString'])['password'],
+                         'rig-current-password-0002')
         self.assertEqual(parsed['VersionStages'], ['AWSCURRENT'])
         parsed, _ = self.call('secretsmanager', 'get_secret_value', SecretId=parsed['ARN'],
                               VersionStage='AWSPREVIOUS')
@@ -361,7 +368,8 @@ class MisspellingIsCaught(unittest.TestCase):
         operation = harness.oracle_model('logs').operation_model('FilterLogEvents')
         body = json.loads(response['body'])
         body['events'][0]['timestamp'] = str(body['events'][0]['timestamp'])
-        problems = harness.judge('json', operation, dict(response, body=json.dumps(body).encode()))[1]
+        changed = dict(response, body=json.dumps(body).encode())
+        problems = harness.judge('json', operation, changed)[1]
         self.assertTrue(any('Invalid type for parameter events[0].timestamp' in p
                             for p in problems), problems)
 
@@ -460,8 +468,10 @@ class ErrorsAndRobustness(unittest.TestCase):
             with self.subTest(body=body):
                 response = self.signed(service, body, headers)
                 self.assertEqual(harness_error_code(response), code, response['body'][:300])
-        response = self.signed('guardduty', b'{"findingCriteria": ', {}, path=f'/detector/{DETECTOR}/findings')
-        self.assertEqual(response['headers']['x-amzn-errortype'].split(':')[0], 'BadRequestException')
+        response = self.signed('guardduty', b'{"findingCriteria": ', {},
+                               path=f'/detector/{DETECTOR}/findings')
+        self.assertEqual(response['headers']['x-amzn-errortype'].split(':')[0],
+                         'BadRequestException')
 
     def test_garbage_on_the_socket_does_not_kill_the_server(self):
         port = int(self.rig.endpoint.rsplit(':', 1)[1])
@@ -490,7 +500,7 @@ class OverlayMatchesUpstream(unittest.TestCase):
         for name in ('rds', 'guardduty'):
             with open(os.path.join(models.OVERLAY_DIR, name + '.json'), encoding='utf-8') as f:
                 overlay = json.load(f)
-            upstream = harness.oracle_model(name)._shape_resolver._shape_map
+            upstream = harness.oracle_raw(name)['shapes']
             with self.subTest(model=name):
                 for shape_name, shape in overlay['shapes'].items():
                     self.assertEqual(shape, upstream[shape_name], shape_name)

@@ -38,7 +38,8 @@ def raw(name):
 
 
 def instance(doc, identifier):
-    return next(e for e in doc['instances'] if e['attributes']['DBInstanceIdentifier'] == identifier)
+    return next(e for e in doc['instances']
+                if e['attributes']['DBInstanceIdentifier'] == identifier)
 
 
 class Loading(unittest.TestCase):
@@ -93,13 +94,14 @@ class Loading(unittest.TestCase):
                 self.refused(broken, message)
 
     def test_templates_counts_and_environment(self):
+        template = {'attributes': {'Engine': 'postgres', 'TagList': [{'Key': 'a', 'Value': 'b'}],
+                                   'Endpoint': {'Address': 'x', 'Port': 1}}}
+        entry = {'template': 'db', 'count': 3, 'first': 8,
+                 'attributes': {'DBInstanceIdentifier': 'db-{n:03}-{n}', 'TagList': [],
+                                'Endpoint': {'Port': {'$env': 'PGPORT', 'default': 7}}}}
         doc = {'regions': ['us-east-1'], 'accounts': [{'id': '111111111111'}],
                'credentials': [{'access_key_id': 'AKIAEXAMPLE000000001', 'secret_access_key': 's'}],
-               'templates': {'db': {'attributes': {'Engine': 'postgres', 'TagList': [{'Key': 'a', 'Value': 'b'}],
-                                                   'Endpoint': {'Address': 'x', 'Port': 1}}}},
-               'instances': [{'template': 'db', 'count': 3, 'first': 8,
-                              'attributes': {'DBInstanceIdentifier': 'db-{n:03}-{n}', 'TagList': [],
-                                             'Endpoint': {'Port': {'$env': 'PGPORT', 'default': 7}}}}]}
+               'templates': {'db': template}, 'instances': [entry]}
         expanded = expand(copy.deepcopy(doc), {'PGPORT': '6000'})
         self.assertEqual([i['attributes']['DBInstanceIdentifier'] for i in expanded['instances']],
                          ['db-008-8', 'db-009-9', 'db-010-10'])
@@ -107,7 +109,8 @@ class Loading(unittest.TestCase):
         self.assertEqual(first['Endpoint'], {'Address': 'x', 'Port': 6000})   # objects merge
         self.assertEqual(first['TagList'], [])                                  # lists replace
         self.assertNotIn('templates', expanded)
-        self.assertEqual(expand(copy.deepcopy(doc), {})['instances'][0]['attributes']['Endpoint']['Port'], 7)
+        unset = expand(copy.deepcopy(doc), {})['instances'][0]['attributes']
+        self.assertEqual(unset['Endpoint']['Port'], 7)
 
     def test_expand_command(self):
         done = subprocess.run([os.path.join(harness.RIG, 'expand'), harness.scenario('demo.json')],
@@ -125,9 +128,11 @@ class Demo(unittest.TestCase):
         cls.doc = load(harness.scenario('demo.json'), {'PGPORT': '55432'})
 
     def test_fleet_shape(self):
-        standalone = [e for e in self.doc['instances'] if 'DBClusterIdentifier' not in e['attributes']]
+        standalone = [e for e in self.doc['instances']
+                      if 'DBClusterIdentifier' not in e['attributes']]
         self.assertGreaterEqual(len(standalone), 3)
-        aurora = [c for c in self.doc['clusters'] if c['attributes']['Engine'] == 'aurora-postgresql']
+        aurora = [c for c in self.doc['clusters']
+                  if c['attributes']['Engine'] == 'aurora-postgresql']
         self.assertGreaterEqual(len(aurora), 1)
         prod = instance(self.doc, 'orders-prod')['attributes']
         self.assertEqual(prod['Endpoint']['Address'], '127.0.0.1')
@@ -153,8 +158,9 @@ class Demo(unittest.TestCase):
         self.assertEqual(attributes['BackupRetentionPeriod'], 0)
         self.assertTrue(attributes['PubliclyAccessible'])
         self.assertFalse(attributes['StorageEncrypted'])
+        group_id = attributes['VpcSecurityGroups'][0]['VpcSecurityGroupId']
         group = next(g['attributes'] for g in self.doc['security_groups']
-                     if g['attributes']['GroupId'] == attributes['VpcSecurityGroups'][0]['VpcSecurityGroupId'])
+                     if g['attributes']['GroupId'] == group_id)
         port = attributes['Endpoint']['Port']
         self.assertTrue(any(r['FromPort'] <= port <= r['ToPort'] and
                             {'CidrIp': '0.0.0.0/0'}.items() <= r['IpRanges'][0].items()
@@ -178,7 +184,8 @@ class Demo(unittest.TestCase):
         self.assertEqual({e['host'] for e in burst}, {'185.220.101.34'})
         self.assertGreaterEqual(sum(e.get('repeat', 1) for e in burst), 50)
         findings = self.doc['guardduty']['detectors'][0]['findings']
-        self.assertTrue(any(f['at'] > 0 and f['attributes']['Type'] == BRUTE_FORCE for f in findings))
+        self.assertTrue(any(f['at'] > 0 and f['attributes']['Type'] == BRUTE_FORCE
+                            for f in findings))
         spikes = prod['metrics']['CPUUtilization']['spikes']
         self.assertTrue(any(s['at'] > 0 and s['value'] >= 90 for s in spikes))
         failover = {e['attributes']['Message'] for e in self.doc['events'] if e['at'] > 0}
@@ -218,13 +225,15 @@ class Fleets(unittest.TestCase):
                  'ReadIOPS', 'WriteIOPS', 'ReadLatency', 'WriteLatency']
         with harness.Rig(harness.scenario('fleet-230.json')) as rig:
             instances = rig.client('rds').get_paginator('describe_db_instances').paginate()
-            identifiers = [i['DBInstanceIdentifier'] for page in instances for i in page['DBInstances']]
+            identifiers = [i['DBInstanceIdentifier']
+                           for page in instances for i in page['DBInstances']]
             self.assertEqual(len(identifiers), 230)
             queries = [{'Id': f'q{n}', 'MetricStat': {'Metric': {
                 'Namespace': 'AWS/RDS', 'MetricName': metric,
                 'Dimensions': [{'Name': 'DBInstanceIdentifier', 'Value': identifier}]},
                 'Period': 300, 'Stat': 'Average'}}
-                for n, (identifier, metric) in enumerate((i, m) for i in identifiers for m in names)]
+                for n, (identifier, metric) in enumerate(
+                    (i, m) for i in identifiers for m in names)]
             now = datetime.datetime.now(UTC)
             cloudwatch = rig.client('cloudwatch')
             answered = 0

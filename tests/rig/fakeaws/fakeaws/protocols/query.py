@@ -14,8 +14,6 @@ from .common import (
     scalar_to_text, wire_name,
 )
 
-FORM_TYPE = 'application/x-www-form-urlencoded'
-
 
 class QueryDecoder:
     """Rebuild botocore-shaped input from flat query parameters."""
@@ -178,7 +176,7 @@ class QueryProtocol:
 
     def form(self, request):
         """The request's parameters (body for POST, query string otherwise)."""
-        if not hasattr(request, 'form'):
+        if request.form is None:
             text = request.query_string
             if request.method == 'POST' and request.body:
                 try:
@@ -264,8 +262,3 @@ class Ec2Protocol(QueryProtocol):
         ET.SubElement(root, 'RequestID').text = request_id
         return Response(error.status, xml_bytes(root, declaration=True), self.content_type,
                         error.headers)
-
-
-def is_form(request):
-    content_type = (request.header('Content-Type') or '').split(';')[0].strip().lower()
-    return content_type == FORM_TYPE

@@ -70,7 +70,7 @@ class RestJsonProtocol:
             return {}
         params = self._decode_body(request, shape)
         query = request.query_params()
-        labels = getattr(request, 'path_labels', {})
+        labels = request.path_labels
         for name, member in shape.members.items():
             location = member.serialization.get('location')
             key = wire_name(member, name)

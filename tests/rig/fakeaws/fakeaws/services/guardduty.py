@@ -41,7 +41,7 @@ def load(world, doc):
                                        deep_merge(defaults, spec.get('attributes', {})),
                                        f'{where}.attributes')
         detector = Resource('detector', f'{account}/{region}/{detector_id}', region, account,
-                            attributes, spec=spec)
+                            attributes, spec.get('appear_at'), spec)
         detector.extra['id'] = detector_id
         world.add(detector)
         for number, finding in enumerate(spec.get('findings', [])):
@@ -183,7 +183,7 @@ def _sorted(findings, sort):
 
 def _detector(ctx, detector_id):
     detector = ctx.world.get('detector', f'{ctx.account}/{ctx.region}/{detector_id}')
-    if detector is None:
+    if detector is None or not detector.visible(ctx.seconds):
         raise bad_request(NOT_OWNED)
     return detector
 

@@ -26,7 +26,7 @@ def load(world, doc):
             raise ScenarioError(f'{where}: name is required')
         region, account = world.placement(spec, where)
         group = Resource('log-group', f"{account}/{region}/{spec['name']}", region, account,
-                         {}, spec=spec)
+                         {}, spec.get('appear_at'), spec)
         group.extra['events'] = []
         for number, event in enumerate(spec.get('events', [])):
             if set(event) - {'at', 'stream', 'message'} or 'at' not in event:
@@ -73,7 +73,7 @@ def group_events(ctx, name):
             lines = list(instance.extra.get('log_lines', []))
         events.extend((at, attributes['DBInstanceIdentifier'], line) for at, line in lines)
     group = ctx.world.get('log-group', f'{ctx.account}/{ctx.region}/{name}')
-    if group is not None:
+    if group is not None and group.visible(ctx.seconds):
         found = True
         with ctx.world.lock:
             events.extend(group.extra['events'])

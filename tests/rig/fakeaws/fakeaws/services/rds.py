@@ -112,7 +112,8 @@ def _load_parameter_group(world, kind, spec, where):
     parameters = [world.materialize(shape, p, f'{where}.parameters[{i}]')
                   for i, p in enumerate(spec.get('parameters', []))]
     world.add(Resource(kind, key(account, region, spec['name']), region, account,
-                       {'Parameters': parameters, 'Family': spec.get('family')}, spec=spec))
+                       {'Parameters': parameters, 'Family': spec.get('family')},
+                       spec.get('appear_at'), spec))
 
 
 def _load_simple(world, specs, kind, shape_name, section, identify):
@@ -122,7 +123,7 @@ def _load_simple(world, specs, kind, shape_name, section, identify):
         region, account = world.placement(spec, where)
         attributes = world.materialize(shape, spec.get('attributes', {}), f'{where}.attributes')
         world.add(Resource(kind, key(account, region, identify(attributes)), region, account,
-                           attributes, spec=spec))
+                           attributes, spec.get('appear_at'), spec))
 
 
 def _load_snapshot(world, spec, where):
@@ -294,7 +295,7 @@ def describe_pending_maintenance_actions(ctx, params):
 def _describe_parameters(ctx, params, kind, name_member):
     name = params[name_member]
     group = ctx.world.get(kind, key(ctx.account, ctx.region, name))
-    if group is None:
+    if group is None or not group.visible(ctx.seconds):
         label = 'DBParameterGroup' if kind == 'db-parameter-group' else 'DBClusterParameterGroup'
         raise _fault('DBParameterGroupNotFoundFault',
                           f'{label} not found: {name}')

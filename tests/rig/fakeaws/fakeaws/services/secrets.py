@@ -29,7 +29,7 @@ def load(world, doc):
         arn = spec.get('arn') or (f'arn:aws:secretsmanager:{region}:{account}:secret:{name}-'
                                   f'{_arn_suffix(f"{account}/{region}/{name}")}')
         secret = Resource('secret', f'{account}/{region}/{name}', region, account,
-                          {'ARN': arn, 'Name': name}, spec=spec)
+                          {'ARN': arn, 'Name': name}, spec.get('appear_at'), spec)
         secret.extra['created_at'] = spec.get('created_at', -30 * 86400)
         secret.extra['versions'] = [_version(v, f'{where}.versions[{n}]', name, n)
                                     for n, v in enumerate(spec.get('versions', []))]
