@@ -13,7 +13,21 @@
  * UnauthorizedOperation give ERR_DENIED (report the missing IAM action);
  * bad or expired credentials ERR_AUTH; throttling and 5xx after the last
  * attempt ERR_SERVICE; no answer ERR_NETWORK / ERR_TIMEOUT; truncated or
- * malformed bodies ERR_PARSE. Never an empty success. */
+ * malformed bodies ERR_PARSE. Never an empty success.
+ *
+ * A source's poll, in short:
+ *   struct aws_params p = AWS_PARAMS_INIT;
+ *   xmlDoc *doc;
+ *   aws_params_add(&p, "MaxRecords", "100");
+ *   if (aws_query_call(cl, "rds", "DescribeDBInstances", &p, deadline, &doc, err) != 0) ...
+ *   for (xmlNode *db = aws_xml_first(aws_xml_child(aws_xml_result(doc,
+ *       "DescribeDBInstances"), "DBInstances"), "DBInstance"); db; db = aws_xml_next(db, "DBInstance"))
+ *       ...aws_xml_text(db, "DBInstanceIdentifier")...
+ *   xmlFreeDoc(doc); aws_params_free(&p);
+ *   s->calls += aws_client_take_attempts(cl);
+ * The context (aws_ctx_new) is made once and shared; each worker makes
+ * its own client (aws_client_new) and keeps it between polls. IAM tokens:
+ * aws/token.h; Secrets Manager: aws/secrets.h. */
 #ifndef RW_AWS_CLIENT_H
 #define RW_AWS_CLIENT_H
 

@@ -128,6 +128,10 @@ aws_ecs_load(struct aws_provider *p, struct aws_ctx *ctx, int64_t deadline, stru
 	}
 	if (p->priv == NULL)
 		p->priv = aws_http_new();
+	if (p->priv == NULL) {
+		err_set(err, ERR_INTERNAL, "ecs", NULL, "cannot start libcurl");
+		goto out;
+	}
 	{
 		struct aws_http_req rq = {
 			.method = "GET", .url = url, .headers = &hdr,
@@ -138,6 +142,7 @@ aws_ecs_load(struct aws_provider *p, struct aws_ctx *ctx, int64_t deadline, stru
 
 		if (aws_http_perform(p->priv, &rq, &rs, &e) != 0) {
 			err_set(err, ERR_NETWORK, "ecs", NULL, "container credentials: %s", e.message);
+			aws_http_resp_free(&rs);
 			goto out;
 		}
 	}

@@ -22,6 +22,7 @@ aws_imds_load(struct aws_provider *p, struct aws_ctx *ctx, int64_t deadline,
     struct aws_creds *out, struct rw_error *err)
 {
 	struct aws_http *h;
+	struct aws_imds_session sess;
 	char *role = NULL, *doc = NULL, *path;
 	cJSON *j;
 	int rc = -1;
@@ -33,17 +34,25 @@ aws_imds_load(struct aws_provider *p, struct aws_ctx *ctx, int64_t deadline,
 		err_set(err, ERR_INTERNAL, "imds", NULL, "cannot start libcurl");
 		return -1;
 	}
-	if (aws_imds_get(ctx, h, IMDS_CREDS_PATH, deadline, &role, err) != 0)
+	if (aws_imds_open(ctx, h, deadline, &sess, err) != 0)
 		return -1;
+	if (aws_imds_fetch(&sess, IMDS_CREDS_PATH, deadline, &role, err) != 0) {
+		aws_imds_close(&sess);
+		return -1;
+	}
 	role[strcspn(role, "\r\n")] = '\0';
-	if (*role == '\0') {
+	if (*role == '\0' || strchr(role, '/') != NULL) {
 		err_set(err, ERR_CONFIG, "imds", NULL, "the instance has no IAM role");
 		free(role);
+		aws_imds_close(&sess);
 		return -1;
 	}
 	path = xasprintf(IMDS_CREDS_PATH "%s", role);
-	if (aws_imds_get(ctx, h, path, deadline, &doc, err) != 0)
+	rc = aws_imds_fetch(&sess, path, deadline, &doc, err);
+	aws_imds_close(&sess);
+	if (rc != 0)
 		goto out;
+	rc = -1;
 	j = cJSON_Parse(doc);
 	if (j == NULL) {
 		err_set(err, ERR_PARSE, "imds", NULL, "unreadable credentials document");

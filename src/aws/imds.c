@@ -67,61 +67,99 @@ aws_imds_request(struct aws_http *h, const char *method, const char *url,
 }
 
 int
-aws_imds_get(struct aws_ctx *ctx, struct aws_http *h, const char *path, int64_t deadline,
-    char **out, struct rw_error *err)
+aws_imds_open(struct aws_ctx *ctx, struct aws_http *h, int64_t deadline,
+    struct aws_imds_session *s, struct rw_error *err)
 {
-	char *base, *url;
 	struct aws_kvlist hdr = AWS_KVLIST_INIT;
 	struct aws_http_resp rs;
 	struct rw_error e = RW_ERROR_INIT;
-	int64_t timeout = aws_imds_timeout(ctx);
+	char *url;
 	int rc = -1;
 
-	*out = NULL;
+	memset(s, 0, sizeof *s);
 	if (aws_imds_true(aws_ctx_setting(ctx, "AWS_EC2_METADATA_DISABLED", NULL))) {
 		err_set(err, ERR_CONFIG, "imds", NULL, "disabled by AWS_EC2_METADATA_DISABLED");
 		return -1;
 	}
-	base = aws_imds_endpoint(ctx);
-	url = xasprintf("%s/latest/api/token", base);
+	s->ctx = ctx;
+	s->http = h;
+	s->base = aws_imds_endpoint(ctx);
+	s->timeout_ms = aws_imds_timeout(ctx);
+	url = xasprintf("%s/latest/api/token", s->base);
 	aws_kvlist_add(&hdr, "X-aws-ec2-metadata-token-ttl-seconds", IMDS_TOKEN_TTL);
-	if (aws_imds_request(h, "PUT", url, &hdr, timeout, deadline, &rs, &e) != 0) {
+	if (aws_imds_request(h, "PUT", url, &hdr, s->timeout_ms, deadline, &rs, &e) != 0) {
 		err_set(err, ERR_CONFIG, "imds", NULL, "no instance metadata service (%s)", e.message);
-		goto out;
-	}
-	aws_kvlist_free(&hdr);
-	if (rs.status == 200) {
-		aws_kvlist_add(&hdr, "X-aws-ec2-metadata-token", buf_str(&rs.body));
+	} else if (rs.status == 200 && rs.body.len > 0 && strpbrk(buf_str(&rs.body), "\r\n") == NULL) {
+		s->token = xstrdup(buf_str(&rs.body));
+		rc = 0;
 	} else if ((rs.status == 403 || rs.status == 404 || rs.status == 405) &&
 	    !aws_imds_true(aws_ctx_setting(ctx, "AWS_EC2_METADATA_V1_DISABLED",
 	    "ec2_metadata_v1_disabled"))) {
 		log_debug(LOG_AWS, "imds: token refused (HTTP %ld), falling back to IMDSv1", rs.status);
+		rc = 0;
 	} else {
 		err_set(err, ERR_AUTH, "imds", "token", "metadata token refused (HTTP %ld)", rs.status);
-		aws_http_resp_free(&rs);
-		goto out;
 	}
 	aws_http_resp_free(&rs);
-	free(url);
-	url = xasprintf("%s%s", base, path);
-	if (aws_imds_request(h, "GET", url, &hdr, timeout, deadline, &rs, &e) != 0) {
-		err_set(err, ERR_NETWORK, "imds", NULL, "%s", e.message);
-		goto out;
-	}
-	if (rs.status != 200) {
-		err_set(err, rs.status == 404 ? ERR_CONFIG : ERR_SERVICE, "imds", NULL,
-		    "GET %s: HTTP %ld", path, rs.status);
-		aws_http_resp_free(&rs);
-		goto out;
-	}
-	*out = xstrdup(buf_str(&rs.body));
-	aws_http_resp_free(&rs);
-	rc = 0;
-out:
 	err_clear(&e);
 	aws_kvlist_free(&hdr);
 	free(url);
-	free(base);
+	if (rc != 0)
+		aws_imds_close(s);
+	return rc;
+}
+
+int
+aws_imds_fetch(struct aws_imds_session *s, const char *path, int64_t deadline, char **out,
+    struct rw_error *err)
+{
+	struct aws_kvlist hdr = AWS_KVLIST_INIT;
+	struct aws_http_resp rs;
+	struct rw_error e = RW_ERROR_INIT;
+	char *url = xasprintf("%s%s", s->base, path);
+	int rc = -1;
+
+	*out = NULL;
+	if (s->token != NULL)
+		aws_kvlist_add(&hdr, "X-aws-ec2-metadata-token", s->token);
+	if (aws_imds_request(s->http, "GET", url, &hdr, s->timeout_ms, deadline, &rs, &e) != 0) {
+		err_set(err, ERR_NETWORK, "imds", NULL, "%s", e.message);
+	} else if (rs.status != 200) {
+		err_set(err, rs.status == 404 ? ERR_CONFIG : ERR_SERVICE, "imds", NULL,
+		    "GET %s: HTTP %ld", path, rs.status);
+	} else {
+		*out = xstrdup(buf_str(&rs.body));
+		rc = 0;
+	}
+	aws_http_resp_free(&rs);
+	err_clear(&e);
+	aws_kvlist_free(&hdr);
+	free(url);
+	return rc;
+}
+
+void
+aws_imds_close(struct aws_imds_session *s)
+{
+	if (s->token != NULL)
+		OPENSSL_cleanse(s->token, strlen(s->token));
+	free(s->token);
+	free(s->base);
+	s->token = s->base = NULL;
+}
+
+int
+aws_imds_get(struct aws_ctx *ctx, struct aws_http *h, const char *path, int64_t deadline,
+    char **out, struct rw_error *err)
+{
+	struct aws_imds_session s;
+	int rc;
+
+	*out = NULL;
+	if (aws_imds_open(ctx, h, deadline, &s, err) != 0)
+		return -1;
+	rc = aws_imds_fetch(&s, path, deadline, out, err);
+	aws_imds_close(&s);
 	return rc;
 }
 

@@ -14,8 +14,25 @@
 #include "aws/ctx.h"
 #include "aws/http.h"
 
-/* GET PATH ("/latest/meta-data/placement/region"); *out newly allocated.
- * ERR_CONFIG when IMDS is disabled or unreachable (nothing there). */
+/* A session token (or none, after the v1 fallback) for several GETs. */
+struct aws_imds_session {
+	struct aws_ctx *ctx;
+	struct aws_http *http;
+	char *base;
+	char *token;		/* NULL: IMDSv1 */
+	int64_t timeout_ms;
+};
+
+/* PUT /latest/api/token. ERR_CONFIG when IMDS is disabled or unreachable
+ * (nothing there). */
+int aws_imds_open(struct aws_ctx *ctx, struct aws_http *h, int64_t deadline,
+    struct aws_imds_session *s, struct rw_error *err);
+/* GET PATH ("/latest/meta-data/placement/region"); *out newly allocated. */
+int aws_imds_fetch(struct aws_imds_session *s, const char *path, int64_t deadline, char **out,
+    struct rw_error *err);
+/* Wipes the token. */
+void aws_imds_close(struct aws_imds_session *s);
+/* Open, fetch one PATH, close. */
 int aws_imds_get(struct aws_ctx *ctx, struct aws_http *h, const char *path, int64_t deadline,
     char **out, struct rw_error *err);
 int aws_imds_region(struct aws_ctx *ctx, int64_t deadline, char **region, struct rw_error *err);

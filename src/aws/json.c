@@ -10,6 +10,25 @@
 #include "core/timeutil.h"
 #include "core/xmalloc.h"
 
+/* cJSON 1.7.15 reads up to 3 bytes past an unterminated buffer (its
+ * UTF-8 BOM check), so it only ever sees a terminated copy. */
+static cJSON *
+aws_json_parse_mem(const char *data, size_t len)
+{
+	char *copy;
+	cJSON *j;
+
+	if (data == NULL)
+		return NULL;
+	copy = xmalloc(len + 1);
+	memcpy(copy, data, len);
+	copy[len] = '\0';
+	j = cJSON_ParseWithLength(copy, len);
+	OPENSSL_cleanse(copy, len);
+	free(copy);
+	return j;
+}
+
 cJSON *
 aws_json_parse(const char *data, size_t len, const char *service, const char *operation,
     struct rw_error *err)
@@ -17,11 +36,11 @@ aws_json_parse(const char *data, size_t len, const char *service, const char *op
 	cJSON *j;
 	size_t i = 0;
 
-	while (i < len && strchr(" \t\r\n", data[i]) != NULL)
+	while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
 		i++;
 	if (i == len)
 		return cJSON_CreateObject();
-	j = cJSON_ParseWithLength(data, len);
+	j = aws_json_parse_mem(data, len);
 	if (j == NULL) {
 		err_set(err, ERR_PARSE, service, operation,
 		    "unreadable response: not valid JSON (truncated or malformed)");
@@ -64,7 +83,7 @@ int
 aws_json_parse_error(const char *data, size_t len, const struct aws_kvlist *headers, char **code,
     char **message)
 {
-	cJSON *j = data != NULL && len > 0 ? cJSON_ParseWithLength(data, len) : NULL;
+	cJSON *j = len > 0 ? aws_json_parse_mem(data, len) : NULL;
 	const char *h;
 
 	*code = *message = NULL;

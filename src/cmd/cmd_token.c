@@ -137,7 +137,7 @@ out:
 
 const struct cmd_entry cmd_token_entry = {
 	.name = "token",
-	.args = "--host HOST [--port PORT] --user USER [--region R] [--profile NAME]",
-	.summary = "print an RDS IAM database authentication token",
+	.args = "-H HOST -u USER [OPTIONS]",
+	.summary = "print an RDS IAM database auth token",
 	.exec = cmd_token_exec,
 };

@@ -128,9 +128,13 @@ aws_ctl POST /imds '{"credential_ttl": 21600}' >/dev/null
 
 # ExpiredToken: credentials expired behind the client's back while it
 # runs are refreshed once and the call retried.
-"$AWS_CALL" --repeat 2 --interval 3000 rds DescribeDBInstances >"$RW_TMP/expired.out" 2>&1 &
+aws_ctl POST /reset >/dev/null
+"$AWS_CALL" --repeat 2 --interval 4000 rds DescribeDBInstances >"$RW_TMP/expired.out" 2>&1 &
 pid=$!
-sleep 1.5
+for _ in $(seq 100); do	# expire them once the first call has used them
+	[ "$(aws_counter rds DescribeDBInstances)" -ge 1 ] && break
+	sleep 0.1
+done
 aws_ctl POST /credentials/expire '{}' >/dev/null
 wait $pid || rw_fail "after ExpiredToken: $(cat "$RW_TMP/expired.out")"
 out=$(cat "$RW_TMP/expired.out")

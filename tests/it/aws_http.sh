@@ -82,3 +82,24 @@ rw_assert_contains "$(cat "$RW_TMP/proxy.log")" "POST http://rds.proxied.invalid
 out=$(http_proxy=http://127.0.0.1:$PORT no_proxy=proxied.invalid "$AWS_CALL" --connect-timeout 1s --deadline 3000 \
 	--endpoint-url http://rds.proxied.invalid rds DescribeDBInstances) && rw_fail "no_proxy ignored"
 echo "ok: proxies from the environment"
+
+# IMDS: the SDKs' v1 fallback when the token call is refused (403), and
+# none when AWS_EC2_METADATA_V1_DISABLED=true.
+creds_json=$(/usr/bin/python3 -c 'import json; print(json.dumps(json.dumps({"Code": "Success", "Type": "AWS-HMAC", "AccessKeyId": "ASIAIMDSV1", "SecretAccessKey": "imdsV1Secret000000000000000000000000000", "Token": "imds/v1+token=", "Expiration": "2099-01-01T00:00:00Z"})))')
+serve imds "[{\"status\": 403, \"body\": \"\"}, {\"status\": 200, \"body\": \"rdswatch-ec2\", \"type\": \"text/plain\"}, {\"status\": 200, \"body\": $creds_json, \"type\": \"text/plain\"}]"
+imds_port=$PORT
+serve api "[$(ok_entry)]"
+out=$(env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_EC2_METADATA_DISABLED \
+	AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:$imds_port/ \
+	"$AWS_CALL" --endpoint-url "http://127.0.0.1:$PORT" rds DescribeDBInstances) || rw_fail "IMDSv1 fallback: $out"
+log=$(cat "$RW_TMP/imds.log")
+rw_assert_contains "$log" "PUT /latest/api/token" "IMDS token call"
+rw_assert_contains "$log" "GET /latest/meta-data/iam/security-credentials/rdswatch-ec2" "IMDSv1 credentials"
+rw_assert_not_contains "$log" "X-aws-ec2-metadata-token:" "IMDSv1 carries no token"
+rw_assert_contains "$(cat "$RW_TMP/api.log")" "Credential=ASIAIMDSV1/" "IMDSv1 credentials used"
+serve imds "[{\"status\": 403, \"body\": \"\"}]"
+out=$(env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_EC2_METADATA_DISABLED \
+	AWS_EC2_METADATA_V1_DISABLED=true AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:$PORT \
+	"$AWS_CALL" --endpoint-url "http://127.0.0.1:$PORT" rds DescribeDBInstances) && rw_fail "IMDSv1 used although disabled"
+rw_assert_contains "$out" "metadata token refused (HTTP 403)" "IMDSv1 disabled"
+echo "ok: IMDSv1 fallback only when allowed"
