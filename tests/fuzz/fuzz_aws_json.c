@@ -31,7 +31,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* The first line doubles as the x-amzn-ErrorType / query-error header. */
 	nl = memchr(data, '\n', size);
-	hdr = strndup((const char *)data, nl != NULL ? (size_t)(nl - (const char *)data) : size);
+	{
+		size_t n = nl != NULL ? (size_t)(nl - (const char *)data) : size;
+
+		hdr = malloc(n + 1);
+		memcpy(hdr, data, n);
+		hdr[n] = '\0';
+	}
 	aws_kvlist_add(&h, "x-amzn-ErrorType", hdr);
 	aws_kvlist_add(&h, "x-amzn-query-error", hdr);
 	if (aws_json_parse_error((const char *)data, size, &h, &code, &msg) == 0) {

@@ -53,7 +53,7 @@ test_query_encoding(void **state)
 		assert_string_equal(back.v[i + 2].value, p.kv.v[i].value);
 	}
 	aws_kvlist_free(&back);
-	aws_query_decode("a=1+2&&b&=c&%zz=%4", 19, &back);
+	aws_query_decode("a=1+2&&b&=c&%zz=%4", strlen("a=1+2&&b&=c&%zz=%4"), &back);
 	assert_int_equal(back.n, 4);
 	assert_string_equal(back.v[0].value, "1 2");
 	assert_string_equal(back.v[1].name, "b");
@@ -169,8 +169,12 @@ test_error_formats(void **state)
 	assert_int_equal(aws_xml_parse_error("<html>", 6, &code, &msg, &rid), -1);
 	assert_int_equal(aws_xml_parse_error(q, 40, &code, &msg, &rid), -1);
 
-	assert_int_equal(aws_json_parse_error("{\"__type\":\"com.amazon.coral#ThrottlingException\","
-	    "\"message\":\"slow down\"}", 72, NULL, &code, &msg), 0);
+	{
+		static const char t[] = "{\"__type\":\"com.amazon.coral#ThrottlingException\","
+		    "\"message\":\"slow down\"}";
+
+		assert_int_equal(aws_json_parse_error(t, sizeof t - 1, NULL, &code, &msg), 0);
+	}
 	assert_string_equal(code, "ThrottlingException");
 	assert_string_equal(msg, "slow down");
 	free(code), free(msg);
@@ -192,8 +196,9 @@ static void
 test_json_helpers(void **state)
 {
 	struct rw_error err = RW_ERROR_INIT;
-	cJSON *j = aws_json_parse("{\"a\":\"x\",\"n\":1.5,\"b\":true,\"t\":1700000000.25,"
-	    "\"ms\":1700000000123,\"iso\":\"2026-01-01T00:00:00Z\"}", 95, "logs", "Op", &err);
+	static const char text[] = "{\"a\":\"x\",\"n\":1.5,\"b\":true,\"t\":1700000000.25,"
+	    "\"ms\":1700000000123,\"iso\":\"2026-01-01T00:00:00Z\"}";
+	cJSON *j = aws_json_parse(text, sizeof text - 1, "logs", "Op", &err);
 	double d;
 	int b;
 	int64_t t;
