@@ -11,6 +11,9 @@ const struct config_keydef config_keys[] = {
 	{ "aws", "profile", 0, "AWS profile (default: AWS_PROFILE, then \"default\")" },
 	{ "aws", "region", 0, "AWS region (default: AWS_REGION, the profile, IMDS)" },
 	{ "aws", "endpoint_url", 0, "one endpoint URL for every AWS service (testing)" },
+	{ "aws", "connect_timeout", 0, "AWS connect timeout, e.g. 3s (default 3s)" },
+	{ "aws", "timeout", 0, "AWS timeout of one HTTP attempt, e.g. 10s (default 10s)" },
+	{ "aws", "max_attempts", 0, "attempts per AWS call, 1 to 20 (default 3, or AWS_MAX_ATTEMPTS)" },
 
 	/* [instance ID]: how to reach one instance's PostgreSQL. */
 	{ "instance", "password", CONFIG_SECRET, "database password (prefer auth = iam or secret:ARN)" },
