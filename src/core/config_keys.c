@@ -1,6 +1,6 @@
 /* Every key rdswatch's config file knows. Modules add their keys here,
  * grouped by section; rdswatch.conf(5) documents each one. */
-#include "config.h"
+#include <config.h>
 
 #include <stddef.h>
 

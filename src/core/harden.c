@@ -1,4 +1,4 @@
-#include "config.h"
+#include <config.h>
 
 #include <sys/prctl.h>
 #include <sys/resource.h>

@@ -1,7 +1,7 @@
 /* libFuzzer target: the INI reader (inih behind our long-line reader)
  * on arbitrary text, as in a user's AWS config or rdswatch config. Every
  * value it hands out is NUL-terminated and line numbers only grow. */
-#include "config.h"
+#include <config.h>
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* libFuzzer target: whatever bytes come in, the sanitizer's output is
  * valid UTF-8 with no control, C1 or bidi character, and sanitizing it
  * again changes nothing. */
-#include "config.h"
+#include <config.h>
 
 #include <stddef.h>
 #include <stdint.h>

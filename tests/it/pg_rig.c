@@ -2,7 +2,7 @@
  * session and a session of an rds_superuser member appear in
  * pg_stat_activity joined with pg_stat_ssl with the right flags, and a
  * wrong password leaves "password authentication failed" in the log. */
-#include "config.h"
+#include <config.h>
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* The subcommand table: lookup, dispatch and usage errors. */
-#include "config.h"
+#include <config.h>
 
 #include <setjmp.h>
 #include <stdarg.h>

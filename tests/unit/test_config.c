@@ -1,6 +1,6 @@
 /* Config files: inih through our reader (long lines, line numbers),
  * typed getters with file:line errors, unknown keys, private secrets. */
-#include "config.h"
+#include <config.h>
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 /* Private files: 0600 files, 0700 directories, symlinks refused. */
-#include "config.h"
+#include <config.h>
 
 #include <fcntl.h>
 #include <setjmp.h>

@@ -1,5 +1,5 @@
 /* Process hardening: private files and no core dumps. */
-#include "config.h"
+#include <config.h>
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,6 +1,6 @@
 /* The debug log and error values never leak a registered secret or a
  * control character, and the log file is private. */
-#include "config.h"
+#include <config.h>
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 /* The record machinery: absent values, deep copies, keys, JSON. */
-#include "config.h"
+#include <config.h>
 
 #include <math.h>
 #include <setjmp.h>

@@ -1,5 +1,5 @@
 /* The sanitizer: every hostile byte sequence leaves as visible text. */
-#include "config.h"
+#include <config.h>
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 /* The scheduler: concurrent polls, deadlines, abandoned polls, health. */
-#include "config.h"
+#include <config.h>
 
 #include <pthread.h>
 #include <setjmp.h>

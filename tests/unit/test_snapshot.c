@@ -1,6 +1,6 @@
 /* Batches applied to a snapshot: state replaced within scope, facts kept
  * once, sessions carried as intervals, windows trimmed. */
-#include "config.h"
+#include <config.h>
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 /* Time parsing and formatting, independent of locale and TZ. */
-#include "config.h"
+#include <config.h>
 
 #include <setjmp.h>
 #include <stdarg.h>

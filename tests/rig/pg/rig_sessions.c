@@ -7,7 +7,7 @@
  * bench's 2,000 sessions take seconds, not minutes. When every session is
  * ready it prints "ready PID..." (the backend pids) and holds them until
  * SIGTERM, SIGINT or SIGHUP. */
-#include "config.h"
+#include <config.h>
 
 #include <errno.h>
 #include <getopt.h>
