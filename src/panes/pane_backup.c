@@ -60,7 +60,7 @@ backup_rows(struct pane *p, const struct snapshot *s, const struct pane_env *env
 		style = summary_maintenance(s, i->id, env->now, buf, sizeof buf, &sort);
 		table_set(r, C_PENDING, style, sort, buf);
 		if (i->newer_minor_versions.n > 0)
-			table_setf(r, C_ENGINE, CANVAS_INFO, NAN, "%s +%zu newer",
+			table_setf(r, C_ENGINE, CANVAS_INFO, NAN, "%s (+%zu)",
 			    i->engine_version != NULL ? i->engine_version : "?", i->newer_minor_versions.n);
 		else
 			table_set(r, C_ENGINE, 0, NAN, i->engine_version);

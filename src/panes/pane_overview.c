@@ -31,11 +31,11 @@ static const struct table_col overview_cols[C_COUNT] = {
 	[C_SU] = { "SU", 3, 0, TABLE_RIGHT },
 	[C_FAIL] = { "Fail1h", 6, 0, TABLE_RIGHT },
 	[C_BACKUP] = { "Backup", 6, 1, 0 },
-	[C_MAINT] = { "Maint", 11, 2, 0 },
+	[C_MAINT] = { "Maint", 12, 2, 0 },
 	[C_POSTURE] = { "Posture", 7, 1, 0 },
-	[C_CPU] = { "CPU", OVERVIEW_SPARK + 5, 6, 0 },
-	[C_CONN] = { "Conns", OVERVIEW_SPARK + 5, 7, 0 },
-	[C_FREE] = { "Free", OVERVIEW_SPARK + 6, 7, 0 },
+	[C_CPU] = { "CPU", OVERVIEW_SPARK + 7, 6, 0 },
+	[C_CONN] = { "Conns", OVERVIEW_SPARK + 7, 7, 0 },
+	[C_FREE] = { "Free", OVERVIEW_SPARK + 7, 7, 0 },
 };
 
 static void

@@ -14,7 +14,7 @@ enum { C_INSTANCE, C_CONTROL, C_STATUS, C_SEV, C_CHECK, C_REASON, C_COUNT };
 
 static const struct table_col posture_cols[C_COUNT] = {
 	[C_INSTANCE] = { "Instance", 14, 1, 0 },
-	[C_CONTROL] = { "Control", 8, 0, 0 },
+	[C_CONTROL] = { "Control", 12, 0, 0 },
 	[C_STATUS] = { "Status", 7, 0, 0 },
 	[C_SEV] = { "Sev", 4, 2, 0 },
 	[C_CHECK] = { "Check", 16, 0, TABLE_FLEX },

@@ -31,7 +31,7 @@ static const struct table_col sessions_cols[C_COUNT] = {
 	[C_SU] = { "SU", 5, 0, 0 },
 	[C_STATE] = { "State", 8, 0, 0 },
 	[C_AGE] = { "Age", 5, 0, TABLE_RIGHT },
-	[C_WAIT] = { "Wait", 10, 6, 0 },
+	[C_WAIT] = { "Wait", 14, 6, 0 },
 	[C_BLOCKED] = { "Blk by", 6, 3, 0 },
 	[C_QUERY] = { "Query", 10, 0, TABLE_FLEX },
 };

@@ -93,7 +93,8 @@ static int
 canvas_next(const struct canvas *c, const char *p, struct canvas_tok *t)
 {
 	const unsigned char *u = (const unsigned char *)p;
-	size_t n = strlen(p), len;
+	/* One code point is at most 4 bytes: never measure the whole rest. */
+	size_t n = strnlen(p, 8), len;
 	uint32_t cp;
 	int w;
 
@@ -114,13 +115,8 @@ canvas_next(const struct canvas *c, const char *p, struct canvas_tok *t)
 	}
 	t->escape = 0;
 	if (cp < 0x80) {
-		t->s[0] = (char)cp;
-		t->s[1] = '\0';
-		t->width = 1;
-		t->len = 1;
-		return 1;
-	}
-	if (c->ascii) {
+		w = 1;
+	} else if (c->ascii) {
 		const char *a = canvas_translit(p, len);
 
 		if (a == NULL) {
@@ -131,22 +127,26 @@ canvas_next(const struct canvas *c, const char *p, struct canvas_tok *t)
 		t->width = 1;
 		t->len = len;
 		return 1;
-	}
-	w = wcwidth((wchar_t)cp);
-	if (w <= 0) {
-		/* Unprintable here, or a mark with no base character. */
-		canvas_tok_escape(t, cp, len);
-		return 1;
+	} else {
+		w = wcwidth((wchar_t)cp);
+		if (w <= 0) {
+			/* Unprintable here, or a mark with no base character. */
+			canvas_tok_escape(t, cp, len);
+			return 1;
+		}
 	}
 	memcpy(t->s, p, len);
+	t->s[len] = '\0';
 	t->width = w > 2 ? 2 : w;
 	t->len = len;
+	if (c->ascii)
+		return 1;	/* marks become escapes of their own */
 	/* Absorb the zero-width marks that follow. */
 	{
 		size_t used = len, marks = 0;
 
 		for (;;) {
-			size_t ml = sanitize_utf8_decode(u + t->len, n - t->len, &cp);
+			size_t ml = sanitize_utf8_decode(u + t->len, strnlen(p + t->len, 8), &cp);
 
 			if (ml == 0 || sanitize_is_bad_codepoint(cp) || cp < 0x80 ||
 			    wcwidth((wchar_t)cp) != 0)
