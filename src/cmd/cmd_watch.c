@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_watch.h"
 #include "core/config.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -193,16 +194,26 @@ watch_themes(const char *name, struct theme *theme, struct theme *mono)
 	if (theme_load(theme, name, &why) != 0)
 		return watch_fail("theme", why);
 	if (theme_load(mono, "monochrome", &why) != 0) {
-		/* A theme directory without the monochrome file: the
-		 * built-in one is the same. */
-		free(why);
-		theme_builtin(mono, 1);
+		theme_free(theme);
+		return watch_fail("theme", why);
 	}
 	return -1;
 }
 
-static int
-cmd_watch_exec(int argc, char **argv)
+/* The live feed: the scheduler with the sources (none until the data
+ * sources are merged), started. */
+static struct feed *
+watch_live_feed(char **why)
+{
+	struct feed *feed = feed_live_new(why);
+
+	if (feed != NULL)
+		feed_live_start(feed);
+	return feed;
+}
+
+int
+cmd_watch_run(int argc, char **argv, struct feed *(*make_feed)(char **why))
 {
 	struct watch_opts o;
 	struct config cfg;
@@ -230,23 +241,15 @@ cmd_watch_exec(int argc, char **argv)
 		config_free(&cfg);
 		return rc;
 	}
-	if (tui_check_terminal(&why) != 0) {
+	if (tui_check_terminal(&why) != 0 || (feed = make_feed(&why)) == NULL) {
 		theme_free(&theme);
 		theme_free(&mono);
 		config_free(&cfg);
 		return watch_fail("cannot open the dashboard", why);
 	}
-	feed = feed_live_new(&why);
-	if (feed == NULL) {
-		theme_free(&theme);
-		theme_free(&mono);
-		config_free(&cfg);
-		return watch_fail("cannot start", why);
-	}
 	/* Sources are built at the default interval; --refresh scales them. */
 	if (t.dash.refresh_ms != WATCH_REFRESH_DEFAULT_MS)
 		feed_scale_interval(feed, (double)t.dash.refresh_ms / WATCH_REFRESH_DEFAULT_MS);
-	feed_live_start(feed);
 	user = watch_user();
 	t.dash.user = user;
 	t.theme = &theme;
@@ -262,9 +265,15 @@ cmd_watch_exec(int argc, char **argv)
 	return rc;
 }
 
+static int
+cmd_watch_exec(int argc, char **argv)
+{
+	return cmd_watch_run(argc, argv, watch_live_feed);
+}
+
 const struct cmd_entry cmd_watch_entry = {
 	.name = "watch",
 	.args = "[OPTIONS]",
-	.summary = "the dashboard (what rdswatch does with no command)",
+	.summary = "the dashboard (also with no command)",
 	.exec = cmd_watch_exec,
 };

@@ -136,7 +136,6 @@ canvas_curses_new(WINDOW *win, const struct theme *t, int use_color, int ascii)
 	if (use_color) {
 		int defaults;
 
-		start_color();
 		defaults = use_default_colors() == OK;
 		for (int r = 0; r < CANVAS_ROLE_COUNT; r++) {
 			short fg = canvas_curses_fit(t->role[r].fg, COLORS);

@@ -9,7 +9,8 @@
 #include "view/canvas.h"
 
 /* A canvas over WIN. USE_COLOR 0 uses the theme's attributes only (the
- * caller passes the monochrome theme then). Call after initscr. */
+ * caller passes the monochrome theme then); with colour, the caller has
+ * called start_color(). */
 struct canvas *canvas_curses_new(WINDOW *win, const struct theme *t, int use_color, int ascii);
 /* Takes the window's size again (after a resize). */
 void canvas_curses_resize(struct canvas *c);

@@ -360,6 +360,13 @@ theme_load(struct theme *t, const char *name, char **why)
 		buf_printf(&tried, "%s%s", tried.len > 0 ? ", " : "", dirs[i]);
 		free(path);
 	}
+	/* The built-in themes need no file. */
+	if (strcmp(name, "default") == 0 || strcmp(name, "monochrome") == 0) {
+		theme_builtin(t, strcmp(name, "monochrome") == 0);
+		buf_free(&tried);
+		theme_dirs_free(dirs);
+		return 0;
+	}
 	{
 		char *clean = sanitize_str(name), *where = sanitize_str(buf_str(&tried));
 

@@ -35,9 +35,10 @@ struct theme {
 /* The built-in default (dark) theme, or the monochrome one (attributes
  * only, for terminals without colour and NO_COLOR). */
 void theme_builtin(struct theme *t, int monochrome);
-/* Loads theme NAME (or a path). Returns 0, or -1 with *why set: a
- * missing theme names the places searched; a broken file names the file
- * and line. */
+/* Loads theme NAME (or a path). "default" and "monochrome" fall back to
+ * the built-in ones when no file is found. Returns 0, or -1 with *why
+ * set: a missing theme names the places searched; a broken file names
+ * the file and line. */
 int theme_load(struct theme *t, const char *name, char **why);
 int theme_load_file(struct theme *t, const char *path, char **why);
 int theme_load_string(struct theme *t, const char *text, const char *name, char **why);

@@ -313,7 +313,8 @@ tui_run(struct feed *feed, const struct tui_opts *o, char **why)
 	tui_add_restore("rmkx");
 	tui_add_restore("rmcup");
 	tui_signals_install();
-	set_escdelay(TUI_ESCDELAY_MS);
+	if (getenv("ESCDELAY") == NULL)
+		set_escdelay(TUI_ESCDELAY_MS);
 	cbreak();
 	noecho();
 	nonl();
@@ -330,7 +331,8 @@ tui_run(struct feed *feed, const struct tui_opts *o, char **why)
 		    , NULL);
 		mouseinterval(0);
 	}
-	use_color = o->color && has_colors() && COLORS >= 8;
+	/* COLORS is known once colour is started. */
+	use_color = o->color && has_colors() && start_color() == OK && COLORS >= 8;
 	canvas = canvas_curses_new(stdscr, use_color ? o->theme : o->mono, use_color,
 	    o->ascii || !tui_locale_is_utf8());
 	log_debug(LOG_UI, "terminal %dx%d, %d colours, colour %s, %s", COLS, LINES, COLORS,
