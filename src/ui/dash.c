@@ -60,6 +60,7 @@ struct dash {
 	/* Where the tabs are, for the mouse. */
 	int tab_x[16];
 	int pane_top;
+	int too_small;		/* the last frame said "terminal too small" */
 };
 
 static void
@@ -471,6 +472,9 @@ dash_key(struct dash *d, int key, int64_t now)
 	e = key_lookup(key, p->ops->name, &bind);
 	if (e != NULL && e->action == UA_QUIT)
 		return 1;
+	/* Nothing acts unseen. */
+	if (d->too_small)
+		return 0;
 	if (d->help) {
 		dash_help_key(d, e);
 		return 0;
@@ -542,7 +546,7 @@ dash_mouse(struct dash *d, int row, int col, int wheel, int64_t now)
 	struct pane_env env;
 
 	d->now = now;
-	if (d->prompt || d->help || d->picker)
+	if (d->prompt || d->help || d->picker || d->too_small)
 		return;
 	env = dash_env(d);
 	if (wheel != 0) {
@@ -704,7 +708,8 @@ dash_draw(struct dash *d, struct canvas *c, int64_t now)
 	d->now = now;
 	d->canvas = c;
 	canvas_clear(c);
-	if (c->cols < DASH_MIN_COLS || c->rows < DASH_MIN_ROWS) {
+	d->too_small = c->cols < DASH_MIN_COLS || c->rows < DASH_MIN_ROWS;
+	if (d->too_small) {
 		dash_draw_small(&whole);
 		return -1;
 	}

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "core/timeutil.h"
@@ -138,7 +139,9 @@ test_dash_too_small(void **state)
 	expect(24, 79, "terminal too small: 79x24");
 	expect(23, 80, "rdswatch needs at least 80x24");
 	expect_not(23, 80, "Overview");
-	/* q still quits. */
+	/* Keys do nothing unseen; q still quits. */
+	keys("3?");
+	expect(24, 80, "Overview  2 of 2");
 	assert_int_equal(dash_key(dash, 'q', now), 1);
 }
 
@@ -313,6 +316,53 @@ test_dash_refresh_controls(void **state)
 }
 
 static void
+test_dash_mouse(void **state)
+{
+	int row, col;
+
+	(void)state;
+	free(draw(24, 80));
+	/* A click on a tab, then on a row; the wheel scrolls. */
+	assert_true(text_canvas_find(grid, "3 Sess", &row, &col));
+	dash_mouse(dash, row, col + 2, 0, now);
+	assert_int_equal(dash_current_pane(dash), 2);
+	expect(24, 80, "Sessions");
+	assert_true(text_canvas_find(grid, "203.0.113.9", &row, &col));
+	dash_mouse(dash, row, col, 0, now);
+	free(draw(24, 80));
+	assert_int_equal(CANVAS_ROLE(style_at("203.0.113.9")), CANVAS_SELECTED);
+	dash_mouse(dash, 10, 10, 1, now);
+	free(draw(24, 80));
+	assert_int_equal(CANVAS_ROLE(style_at("203.0.113.9")), CANVAS_NORMAL);
+	dash_mouse(dash, 10, 10, -1, now);
+	dash_mouse(dash, 10, 10, -1, now);
+	free(draw(24, 80));
+	assert_int_equal(CANVAS_ROLE(style_at("10.0.0.4")), CANVAS_SELECTED);
+}
+
+static void
+test_dash_local_time(void **state)
+{
+	char *line;
+
+	(void)state;
+	/* A POSIX TZ needs no time zone database. */
+	setenv("TZ", "CET-1", 1);
+	tzset();
+	free(draw(24, 80));
+	line = text_canvas_line(grid, 23);
+	assert_non_null(strstr(line, "UTC"));
+	assert_non_null(strstr(line, "CET"));
+	free(line);
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	free(draw(24, 80));
+	line = text_canvas_line(grid, 23);
+	assert_null(strstr(line, "CET"));
+	free(line);
+}
+
+static void
 test_dash_stale_data_looks_stale(void **state)
 {
 	(void)state;
@@ -339,6 +389,8 @@ main(void)
 		T(test_dash_acknowledge_through_the_feed),
 		T(test_dash_instance_picker),
 		T(test_dash_refresh_controls),
+		T(test_dash_mouse),
+		T(test_dash_local_time),
 		T(test_dash_stale_data_looks_stale),
 	};
 
