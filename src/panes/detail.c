@@ -107,12 +107,30 @@ detail_draw(const struct detail *d, const struct canvas_area *a, int top)
 }
 
 void
+detail_time(struct detail *d, const char *label, int style, int64_t t, int64_t now)
+{
+	char iso[32], age[32];
+
+	if (t == 0) {
+		detail_add(d, label, style, NULL);
+		return;
+	}
+	time_format_iso8601(t, iso, sizeof iso);
+	if (t > now) {
+		time_format_age(t - now, age, sizeof age);
+		detail_addf(d, label, style, "%s (in %s)", iso, age);
+	} else {
+		time_format_age(now - t, age, sizeof age);
+		detail_addf(d, label, style, "%s (%s ago)", iso, age);
+	}
+}
+
+void
 detail_record(struct detail *d, const struct m_type *t, const void *rec, int64_t now)
 {
 	for (size_t i = 0; i < t->nfields; i++) {
 		const struct m_field *f = &t->fields[i];
 		const void *v = m_field_cptr(f, rec);
-		char iso[32], age[32];
 
 		switch (f->type) {
 		case M_STR:
@@ -135,18 +153,7 @@ detail_record(struct detail *d, const struct m_type *t, const void *rec, int64_t
 			    *(const int *)v ? "yes" : "no");
 			break;
 		case M_TIME:
-			if (*(const int64_t *)v == 0) {
-				detail_add(d, f->name, 0, NULL);
-				break;
-			}
-			time_format_iso8601(*(const int64_t *)v, iso, sizeof iso);
-			if (*(const int64_t *)v > now) {
-				time_format_age(*(const int64_t *)v - now, age, sizeof age);
-				detail_addf(d, f->name, 0, "%s (in %s)", iso, age);
-			} else {
-				time_format_age(now - *(const int64_t *)v, age, sizeof age);
-				detail_addf(d, f->name, 0, "%s (%s ago)", iso, age);
-			}
+			detail_time(d, f->name, 0, *(const int64_t *)v, now);
 			break;
 		case M_LIST: {
 			char *j = m_list_join((const struct m_list *)v, ", ");

@@ -27,6 +27,8 @@ void detail_add(struct detail *d, const char *label, int style, const char *valu
 void detail_addf(struct detail *d, const char *label, int style, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void detail_heading(struct detail *d, const char *text);
+/* A time as "2026-11-22T14:05:00Z (5m ago)" or "(in 3d)"; "-" when absent. */
+void detail_time(struct detail *d, const char *label, int style, int64_t t, int64_t now);
 /* Every field of REC (of type T) as a line, by the field table; times as
  * UTC and their age from NOW. */
 void detail_record(struct detail *d, const struct m_type *t, const void *rec, int64_t now);

@@ -76,7 +76,7 @@ alerts_detail(struct pane *p, const struct table_row *row, const struct snapshot
 {
 	const struct m_alert *a = row->rec;
 	int rank = severity_rank(a->severity);
-	char iso[32], age[32];
+	char iso[32];
 
 	(void)p;
 	(void)s;
@@ -88,25 +88,17 @@ alerts_detail(struct pane *p, const struct table_row *row, const struct snapshot
 	detail_add(d, "Instance", 0, a->instance);
 	detail_add(d, "Rule", 0, a->rule);
 	detail_add(d, "Detail", 0, a->detail);
-	if (a->opened_at != 0)
-		detail_addf(d, "Opened", 0, "%s (%s ago)",
-		    time_format_iso8601(a->opened_at, iso, sizeof iso),
-		    fmt_age(env->now, a->opened_at, age, sizeof age));
-	if (a->updated_at != 0)
-		detail_addf(d, "Updated", 0, "%s (%s ago)",
-		    time_format_iso8601(a->updated_at, iso, sizeof iso),
-		    fmt_age(env->now, a->updated_at, age, sizeof age));
+	detail_time(d, "Opened", 0, a->opened_at, env->now);
+	detail_time(d, "Updated", 0, a->updated_at, env->now);
 	if (a->acked_at != 0 || a->acked_by != NULL) {
 		detail_addf(d, "Acknowledged", 0, "by %s at %s", a->acked_by != NULL ? a->acked_by : "?",
 		    a->acked_at != 0 ? time_format_iso8601(a->acked_at, iso, sizeof iso) : "?");
 		detail_add(d, "Note", 0, a->ack_note);
 	}
 	if (a->snoozed_until != 0)
-		detail_addf(d, "Snoozed until", 0, "%s (%s)",
-		    time_format_iso8601(a->snoozed_until, iso, sizeof iso),
-		    fmt_age(env->now, a->snoozed_until, age, sizeof age));
+		detail_time(d, "Snoozed until", 0, a->snoozed_until, env->now);
 	if (a->resolved_at != 0)
-		detail_addf(d, "Resolved", 0, "%s", time_format_iso8601(a->resolved_at, iso, sizeof iso));
+		detail_time(d, "Resolved", 0, a->resolved_at, env->now);
 	detail_add(d, "Key", CANVAS_DIM, a->key);
 }
 

@@ -75,18 +75,6 @@ backup_rows(struct pane *p, const struct snapshot *s, const struct pane_env *env
 }
 
 static void
-backup_time(struct detail *d, const char *label, int style, int64_t t, int64_t now)
-{
-	char iso[32], age[32];
-
-	if (t == 0)
-		detail_add(d, label, style, NULL);
-	else
-		detail_addf(d, label, style, "%s (%s%s)", time_format_iso8601(t, iso, sizeof iso),
-		    fmt_age(now, t, age, sizeof age), t <= now ? " ago" : "");
-}
-
-static void
 backup_detail(struct pane *p, const struct table_row *row, const struct snapshot *s,
     const struct pane_env *env, struct detail *d)
 {
@@ -103,11 +91,11 @@ backup_detail(struct pane *p, const struct table_row *row, const struct snapshot
 		detail_addf(d, "Retention", 0, "%lld days", (long long)i->backup_retention_days);
 	else
 		detail_add(d, "Retention", CANVAS_STALE, "unknown");
-	backup_time(d, "Latest restorable", summary_restore_lag(i, env->now, buf, sizeof buf, &sort),
+	detail_time(d, "Latest restorable", summary_restore_lag(i, env->now, buf, sizeof buf, &sort),
 	    i->latest_restorable_time, env->now);
-	backup_time(d, "Newest automated", summary_backup(i, env->now, buf, sizeof buf, &sort),
+	detail_time(d, "Newest automated", summary_backup(i, env->now, buf, sizeof buf, &sort),
 	    i->newest_automated_snapshot, env->now);
-	backup_time(d, "Newest manual", 0, i->newest_manual_snapshot, env->now);
+	detail_time(d, "Newest manual", 0, i->newest_manual_snapshot, env->now);
 	detail_add(d, "Backup window", 0, i->backup_window);
 	if (i->public_snapshots != M_INT_NONE)
 		detail_addf(d, "Public snapshots", i->public_snapshots > 0 ? CANVAS_CRITICAL : 0, "%lld",
@@ -129,7 +117,7 @@ backup_detail(struct pane *p, const struct table_row *row, const struct snapshot
 	    fmt_tri(i->auto_minor_upgrade, "yes", "NO"));
 	detail_add(d, "Maintenance window", 0, i->maintenance_window);
 	detail_add(d, "CA certificate", 0, i->ca_certificate_id);
-	backup_time(d, "CA valid until", summary_ca(i, env->now, buf, sizeof buf, &sort),
+	detail_time(d, "CA valid until", summary_ca(i, env->now, buf, sizeof buf, &sort),
 	    i->ca_valid_till, env->now);
 
 	M_VEC_EACH(&s->kinds[M_MAINTENANCE], const struct m_maintenance, m) {
@@ -142,10 +130,10 @@ backup_detail(struct pane *p, const struct table_row *row, const struct snapshot
 			detail_heading(d, "Pending maintenance");
 		detail_add(d, "Action", m->forced_apply_date != 0 ? CANVAS_WARNING : 0, m->action);
 		detail_add(d, "Description", 0, m->description);
-		backup_time(d, "Auto-applied after", 0, m->auto_applied_after, env->now);
-		backup_time(d, "Forced apply date", forced_soon ? CANVAS_CRITICAL :
+		detail_time(d, "Auto-applied after", 0, m->auto_applied_after, env->now);
+		detail_time(d, "Forced apply date", forced_soon ? CANVAS_CRITICAL :
 		    m->forced_apply_date != 0 ? CANVAS_WARNING : 0, m->forced_apply_date, env->now);
-		backup_time(d, "Current apply date", 0, m->current_apply_date, env->now);
+		detail_time(d, "Current apply date", 0, m->current_apply_date, env->now);
 		detail_add(d, "Opt-in status", 0, m->opt_in_status);
 	}
 	if (n == 0)

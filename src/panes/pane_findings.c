@@ -66,7 +66,6 @@ findings_detail(struct pane *p, const struct table_row *row, const struct snapsh
 {
 	const struct m_finding *f = row->rec;
 	int rank = findings_rank(f);
-	char iso[32], age[32];
 
 	(void)p;
 	(void)s;
@@ -89,12 +88,8 @@ findings_detail(struct pane *p, const struct table_row *row, const struct snapsh
 	detail_add(d, "Action", 0, f->action);
 	if (f->count != M_INT_NONE)
 		detail_addf(d, "Count", 0, "%lld", (long long)f->count);
-	if (f->created_at != 0)
-		detail_addf(d, "Created", 0, "%s (%s ago)", time_format_iso8601(f->created_at, iso, sizeof iso),
-		    fmt_age(env->now, f->created_at, age, sizeof age));
-	if (f->updated_at != 0)
-		detail_addf(d, "Updated", 0, "%s (%s ago)", time_format_iso8601(f->updated_at, iso, sizeof iso),
-		    fmt_age(env->now, f->updated_at, age, sizeof age));
+	detail_time(d, "Created", 0, f->created_at, env->now);
+	detail_time(d, "Updated", 0, f->updated_at, env->now);
 	detail_add(d, "Archived", 0, fmt_tri(f->archived, "yes", "no"));
 	detail_add(d, "Description", 0, f->description);
 	detail_add(d, "Account / region", CANVAS_DIM, f->account_id);

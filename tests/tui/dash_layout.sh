@@ -19,19 +19,16 @@ rw_assert_contains "$(dash_line 24)" "no sources" "status line"
 rw_assert_contains "$(dash_line 24)" "every 5s" "status line"
 
 # Every pane by its key...
-titles=("Overview" "Alerts" "Sessions" "Failed logins" "RDS events" "GuardDuty findings"
-	"Backup & patch" "Security posture" "Metrics" "Health")
-keys=(1 2 3 4 5 6 7 8 9 0)
-for i in "${!keys[@]}"; do
-	dash_keys "${keys[$i]}"
-	dash_wait_line 2 "${titles[$i]}"
+for k in 1 2 3 4 5 6 7 8 9 0; do
+	dash_keys "$k"
+	dash_wait_line 2 "${DASH_TITLES[$k]}"
 done
 # ...and by Tab, round the ring, and back with Shift-Tab (BTab).
 dash_keys 1
 dash_wait_line 2 "Overview"
-for i in 1 2 3 4 5 6 7 8 9 0; do
+for k in 2 3 4 5 6 7 8 9 0 1; do
 	dash_keys Tab
-	dash_wait_line 2 "${titles[$i]}"
+	dash_wait_line 2 "${DASH_TITLES[$k]}"
 done
 dash_keys BTab
 dash_wait_line 2 "Health"

@@ -100,3 +100,23 @@ for seq in re.findall(r"\x1b\[([0-9;:]*)m", sys.stdin.read()):
         i += 1
 '
 }
+
+# The panes' titles, by their keys.
+DASH_TITLES=([1]="Overview" [2]="Alerts" [3]="Sessions" [4]="Failed logins"
+	[5]="RDS events" [6]="GuardDuty findings" [7]="Backup & patch"
+	[8]="Security posture" [9]="Metrics" [0]="Health")
+
+# dash_assert_ascii WHAT KEY...: shows each pane and checks that nothing
+# on the screen is outside printable ASCII.
+dash_assert_ascii() {
+	local what=$1 k screen
+	shift
+	for k in "$@"; do
+		dash_keys "$k"
+		dash_wait_line 2 "${DASH_TITLES[$k]}"
+		screen=$(rw_tmux_capture)
+		if LC_ALL=C grep -q '[^ -~]' <<<"$screen"; then
+			rw_fail "$what, pane $k: non-ASCII on screen:"$'\n'"$screen"
+		fi
+	done
+}

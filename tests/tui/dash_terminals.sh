@@ -59,14 +59,7 @@ for how in LANG=C --ascii; do
 		dash_start 80 24 env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen "$RDSWATCH" --ascii
 	fi
 	dash_wait_ready
-	for k in 1 3 0; do
-		dash_keys "$k"
-		sleep 0.3
-		screen=$(rw_tmux_capture)
-		if LC_ALL=C grep -q '[^ -~]' <<<"$screen"; then
-			rw_fail "$how: non-ASCII on screen:"$'\n'"$screen"
-		fi
-	done
+	dash_assert_ascii "$how" 1 3 0
 	# The sort arrow and the ellipsis in their ASCII forms.
 	rw_assert_contains "$(rw_tmux_capture)" "Area^" "$how: ASCII sort mark"
 	dash_keys q
