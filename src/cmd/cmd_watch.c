@@ -78,7 +78,8 @@ watch_parse(int argc, char **argv, struct watch_opts *o)
 	memset(o, 0, sizeof *o);
 	o->ascii = -1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", watch_long, NULL)) != -1) {
+	/* ':' first: a missing value is reported as such. */
+	while ((c = getopt_long(argc, argv, "+:h", watch_long, NULL)) != -1) {
 		switch (c) {
 		case 't': o->theme = optarg; break;
 		case 'a': o->ascii = 1; break;

@@ -300,19 +300,22 @@ tui_run(struct feed *feed, const struct tui_opts *o, char **why)
 		return -1;
 	}
 	tui_signal = 0;
+	/* Before the terminal changes, so no signal finds it half set up
+	 * with the default action. */
+	tui_restore_len = 0;
+	tui_signals_install();
 	screen = newterm(NULL, stdout, stdin);
 	if (screen == NULL) {
 		*why = xstrdup("cannot set up the terminal; for plain text use 'rdswatch once'");
+		tui_signals_restore();
 		close(tui_sigpipe[0]);
 		close(tui_sigpipe[1]);
 		return -1;
 	}
-	tui_restore_len = 0;
 	tui_add_restore("sgr0");
 	tui_add_restore("cnorm");
 	tui_add_restore("rmkx");
 	tui_add_restore("rmcup");
-	tui_signals_install();
 	if (getenv("ESCDELAY") == NULL)
 		set_escdelay(TUI_ESCDELAY_MS);
 	cbreak();

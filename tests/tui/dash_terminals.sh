@@ -32,6 +32,24 @@ for t in screen xterm; do
 	rw_assert_eq "$(dash_wait_exit "")" 0 "TERM=$t: exit"
 done
 
+# --- a 256-colour theme: as is on 256 colours, the nearest on 8 -------------
+printf '[colors]\nheader = 226,196,bold\n' >"$RW_TMP/hot.theme"
+dash_start 80 24 env TERM=xterm-256color "$RDSWATCH" --theme "$RW_TMP/hot.theme"
+dash_wait_ready
+colours=" $(dash_colours | sort -u | tr '\n' ' ')"
+rw_assert_contains "$colours" " 38;5;226 " "256 colours: foreground"
+rw_assert_contains "$colours" " 48;5;196 " "256 colours: background"
+dash_keys q
+dash_wait_exit "" >/dev/null
+dash_start 80 24 env TERM=xterm "$RDSWATCH" --theme "$RW_TMP/hot.theme"
+dash_wait_ready
+colours=" $(dash_colours | sort -u | tr '\n' ' ')"
+rw_assert_contains "$colours" " 33 " "8 colours: 226 is yellow"
+rw_assert_contains "$colours" " 41 " "8 colours: 196 is red"
+rw_assert_not_contains "$colours" ";5;" "8 colours: no 256-colour codes"
+dash_keys q
+dash_wait_exit "" >/dev/null
+
 # --- NO_COLOR and --no-color: attributes only -------------------------------
 for how in env --no-color; do
 	if [ "$how" = env ]; then
