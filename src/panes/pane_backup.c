@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/timeutil.h"
 #include "panes/fmt.h"
 #include "panes/pane.h"
 #include "panes/summary.h"

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/timeutil.h"
 #include "panes/fmt.h"
 #include "panes/pane.h"
 #include "panes/severity.h"

@@ -347,6 +347,16 @@ tui_run(struct feed *feed, const struct tui_opts *o, char **why)
 
 	dash_free(d);
 	canvas_curses_free(canvas);
+	/* Without an alternate screen (vt100), what was shown would stay on
+	 * the terminal after exit: clear it. */
+	{
+		char *rmcup = tigetstr("rmcup");
+
+		if (rmcup == NULL || rmcup == (char *)-1) {
+			werase(stdscr);
+			wrefresh(stdscr);
+		}
+	}
 	curs_set(1);
 	endwin();
 	delscreen(screen);

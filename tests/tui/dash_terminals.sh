@@ -1,8 +1,9 @@
 #!/bin/bash
 # The dashboard on the terminals on-call engineers meet: TERM=screen,
-# TERM=xterm (8 colours), LANG=C (ASCII lines), NO_COLOR and --no-color
-# (no colour codes at all), --ascii, and TERM=dumb or no terminal, which
-# refuse with a pointer to `rdswatch once`.
+# TERM=xterm (8 colours), 256 colours, TERM=vt100 (no colours), LANG=C
+# (ASCII lines), NO_COLOR and --no-color (no colour codes at all),
+# --ascii, and TERM=dumb or no terminal, which refuse with a pointer to
+# `rdswatch once`.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/tui/dash_lib.sh"
 
 # --- refusals: no terminal, TERM=dumb, unset, unknown ----------------------
@@ -50,10 +51,12 @@ rw_assert_not_contains "$colours" ";5;" "8 colours: no 256-colour codes"
 dash_keys q
 dash_wait_exit "" >/dev/null
 
-# --- NO_COLOR and --no-color: attributes only -------------------------------
-for how in env --no-color; do
+# --- NO_COLOR, --no-color and a terminal without colour: attributes only ---
+for how in env --no-color vt100; do
 	if [ "$how" = env ]; then
 		dash_start 80 24 env TERM=xterm-256color NO_COLOR=1 "$RDSWATCH"
+	elif [ "$how" = vt100 ]; then
+		dash_start 80 24 env TERM=vt100 "$RDSWATCH"
 	else
 		dash_start 80 24 env TERM=xterm-256color "$RDSWATCH" --no-color
 	fi
