@@ -53,12 +53,11 @@ health_row(struct pane *p, int tag, const void *rec, const char *item, const cha
 }
 
 static void
-health_pg(struct pane *p, const struct m_pg_health *h, int64_t now)
+health_pg(struct pane *p, const struct m_pg_health *h)
 {
 	struct table_row *r;
 	char a[32];
 
-	(void)now;
 	if (h->connected == 0) {
 		r = health_row(p, H_CONN, h, "server", h->instance, CANVAS_CRITICAL, "DOWN");
 		table_set(r, C_VALUE, CANVAS_CRITICAL, NAN, "rdswatch cannot connect");
@@ -157,7 +156,7 @@ health_rows(struct pane *p, const struct snapshot *s, const struct pane_env *env
 {
 	M_VEC_EACH(&s->kinds[M_PG_HEALTH], const struct m_pg_health, h) {
 		if (pane_instance_ok(env, h->instance))
-			health_pg(p, h, env->now);
+			health_pg(p, h);
 	}
 	M_VEC_EACH(&s->kinds[M_REPL_SLOT], const struct m_repl_slot, sl) {
 		if (pane_instance_ok(env, sl->instance))

@@ -226,9 +226,9 @@ sessions_detail(struct pane *p, const struct table_row *row, const struct snapsh
 		    x->ssl == 0 ? "NO: the connection is not encrypted" : "unknown");
 	detail_addf(d, "State", 0, "%s for %s", x->state != NULL ? x->state : "?",
 	    fmt_age(env->now, x->state_change, a, sizeof a));
-	detail_addf(d, "Transaction", 0, "started %s ago", fmt_age(env->now, x->xact_start, a, sizeof a));
-	detail_addf(d, "Query", 0, "started %s ago", fmt_age(env->now, x->query_start, a, sizeof a));
-	detail_addf(d, "Backend", 0, "started %s ago", fmt_age(env->now, x->backend_start, a, sizeof a));
+	detail_time(d, "Transaction start", 0, x->xact_start, env->now);
+	detail_time(d, "Query start", 0, x->query_start, env->now);
+	detail_time(d, "Backend start", 0, x->backend_start, env->now);
 	detail_addf(d, "Wait event", 0, "%s %s", x->wait_event_type != NULL ? x->wait_event_type : "-",
 	    x->wait_event != NULL ? x->wait_event : "");
 	detail_add(d, "Blocked by", blk[0] != '\0' ? CANVAS_WARNING : 0, blk[0] != '\0' ? blk : "none");
