@@ -8,6 +8,7 @@
 #include "cmd/cmd.h"
 
 const struct cmd_entry *const cmd_table[] = {
+	&cmd_watch_entry,
 	&cmd_help_entry,
 	&cmd_version_entry,
 	&cmd_token_entry,
@@ -59,6 +60,9 @@ cmd_print_help(FILE *out)
 	}
 	fprintf(out,
 	    "\n"
+	    "With no command (or only options), rdswatch opens the dashboard: see\n"
+	    "'rdswatch watch --help' for its options and keys.\n"
+	    "\n"
 	    "Exit status: 0 success, 1 failure, 2 usage error.\n"
 	    "See rdswatch(1) for details.\n");
 }
@@ -80,11 +84,31 @@ cmd_usage_error(const struct cmd_entry *entry, const char *fmt, ...)
 	return CMD_EXIT_USAGE;
 }
 
+/* Whether ARG is one of the options rdswatch itself takes (the rest
+ * before a command belong to the dashboard). */
+static int
+cmd_is_global_option(const char *arg)
+{
+	static const char *const globals[] = { "-h", "--help", "-V", "--version" };
+
+	for (size_t i = 0; i < sizeof globals / sizeof *globals; i++) {
+		if (strcmp(arg, globals[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 int
 cmd_main(int argc, char **argv)
 {
 	const struct cmd_entry *entry;
 	int c;
+
+	/* No command: the dashboard, with whatever options were given. */
+	if (argc < 2 || (argv[1][0] == '-' && !cmd_is_global_option(argv[1]))) {
+		optind = 0;
+		return cmd_watch_entry.exec(argc, argv);
+	}
 
 	/* '+' stops at the first non-option: the rest belongs to the command.
 	 * opterr is off so that every usage error has one voice (ours). */
@@ -103,8 +127,10 @@ cmd_main(int argc, char **argv)
 			return cmd_usage_error(NULL, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind >= argc)
-		return cmd_usage_error(NULL, "no command given");
+	if (optind >= argc) {
+		optind = 0;
+		return cmd_watch_entry.exec(1, (char *[]){ "watch", NULL });
+	}
 
 	entry = cmd_find(argv[optind]);
 	if (entry == NULL)

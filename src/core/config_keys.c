@@ -15,6 +15,15 @@ const struct config_keydef config_keys[] = {
 	{ "aws", "timeout", 0, "AWS timeout of one HTTP attempt, e.g. 10s (default 10s)" },
 	{ "aws", "max_attempts", 0, "attempts per AWS call, 1 to 20 (default 3, or AWS_MAX_ATTEMPTS)" },
 
+	/* [ui]: the dashboard (rdswatch.conf(5) "[ui]"). */
+	{ "ui", "theme", 0, "colour theme: a name in the themes directories, or a path" },
+	{ "ui", "color", 0, "false: no colour, attributes only (as NO_COLOR or --no-color)" },
+	{ "ui", "ascii", 0, "true: ASCII lines and symbols even in a UTF-8 locale" },
+	{ "ui", "refresh", 0, "the refresh interval, e.g. 5s (--refresh)" },
+	{ "ui", "bell", 0, "true: ring the bell when a critical alert opens (--bell)" },
+	{ "ui", "attention", 0, "how long a new critical alert shows in reverse video (5s)" },
+	{ "ui", "mouse", 0, "true: clicks select tabs and rows, the wheel scrolls" },
+
 	/* [instance ID]: how to reach one instance's PostgreSQL. */
 	{ "instance", "password", CONFIG_SECRET, "database password (prefer auth = iam or secret:ARN)" },
 

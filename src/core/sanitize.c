@@ -7,9 +7,7 @@
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
 
-/* Decodes one UTF-8 sequence at S (N bytes left). Returns its length and
- * stores the code point, or returns 0 when the sequence is invalid. */
-static size_t
+size_t
 sanitize_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
 	size_t len;
@@ -41,7 +39,7 @@ sanitize_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
-static int
+int
 sanitize_is_bad_codepoint(uint32_t c)
 {
 	if (c < 0x20 || c == 0x7f)

@@ -15,6 +15,7 @@
 #define RW_CORE_SANITIZE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/buf.h"
 
@@ -27,5 +28,12 @@ char *sanitize_str(const char *s);
 void sanitize_append(struct buf *b, const char *s, size_t len);
 /* Whether S (NUL-terminated) would pass through the sanitizer unchanged. */
 int sanitize_is_clean(const char *s);
+
+/* The pieces, for the screen's own defence in depth (view/canvas.c).
+ * Decodes one UTF-8 sequence at S (N bytes left): returns its length and
+ * stores the code point, or returns 0 when the sequence is invalid. */
+size_t sanitize_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+/* Whether the sanitizer escapes code point C (controls, bidi, separators). */
+int sanitize_is_bad_codepoint(uint32_t c);
 
 #endif

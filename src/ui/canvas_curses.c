@@ -1,0 +1,171 @@
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "core/xmalloc.h"
+#include "ui/canvas_curses.h"
+
+struct canvas_curses {
+	struct canvas base;	/* first */
+	WINDOW *win;
+	attr_t attr[CANVAS_ROLE_COUNT];
+	short pair[CANVAS_ROLE_COUNT];
+};
+
+/* The xterm palette's RGB for colour N (0-255), for finding the nearest
+ * colour a smaller terminal has. */
+static void
+canvas_curses_rgb(int n, int rgb[3])
+{
+	static const int basic[16][3] = {
+		{ 0, 0, 0 }, { 205, 0, 0 }, { 0, 205, 0 }, { 205, 205, 0 }, { 0, 0, 238 },
+		{ 205, 0, 205 }, { 0, 205, 205 }, { 229, 229, 229 }, { 127, 127, 127 },
+		{ 255, 0, 0 }, { 0, 255, 0 }, { 255, 255, 0 }, { 92, 92, 255 }, { 255, 0, 255 },
+		{ 0, 255, 255 }, { 255, 255, 255 },
+	};
+
+	if (n < 16) {
+		memcpy(rgb, basic[n], sizeof basic[n]);
+	} else if (n < 232) {
+		static const int level[6] = { 0, 95, 135, 175, 215, 255 };
+
+		n -= 16;
+		rgb[0] = level[n / 36];
+		rgb[1] = level[(n / 6) % 6];
+		rgb[2] = level[n % 6];
+	} else {
+		rgb[0] = rgb[1] = rgb[2] = 8 + (n - 232) * 10;
+	}
+}
+
+/* Colour N on a terminal with NCOLORS colours: itself, or the nearest of
+ * the ones it has. */
+static short
+canvas_curses_fit(short n, int ncolors)
+{
+	int want[3], best = 0;
+	long best_d = -1;
+
+	if (n < 0 || n < ncolors)
+		return n;
+	canvas_curses_rgb(n, want);
+	for (int c = 0; c < ncolors && c < 16; c++) {
+		int have[3];
+		long d = 0;
+
+		canvas_curses_rgb(c, have);
+		for (int k = 0; k < 3; k++)
+			d += (long)(want[k] - have[k]) * (want[k] - have[k]);
+		if (best_d < 0 || d < best_d) {
+			best_d = d;
+			best = c;
+		}
+	}
+	return (short)best;
+}
+
+static attr_t
+canvas_curses_attrs(unsigned a)
+{
+	attr_t r = A_NORMAL;
+
+	if (a & THEME_BOLD)
+		r |= A_BOLD;
+	if (a & THEME_DIM)
+		r |= A_DIM;
+	if (a & THEME_UNDERLINE)
+		r |= A_UNDERLINE;
+	if (a & THEME_REVERSE)
+		r |= A_REVERSE;
+	if (a & THEME_BLINK)
+		r |= A_BLINK;
+	if (a & THEME_ITALIC)
+		r |= A_ITALIC;
+	if (a & THEME_STANDOUT)
+		r |= A_STANDOUT;
+	return r;
+}
+
+static void
+canvas_curses_cell(struct canvas *c, int row, int col, const char *cluster, int width, int style)
+{
+	struct canvas_curses *cc = (struct canvas_curses *)c;
+	int role = CANVAS_ROLE(style);
+	attr_t attr;
+	wchar_t w[8];
+	cchar_t ch;
+	size_t n;
+
+	(void)width;
+	if (role >= CANVAS_ROLE_COUNT)
+		role = CANVAS_NORMAL;
+	attr = cc->attr[role];
+	if (style & CANVAS_REVERSE)
+		attr ^= A_REVERSE;
+	n = mbstowcs(w, cluster, sizeof w / sizeof *w - 1);
+	if (n == (size_t)-1 || n == 0) {
+		w[0] = L'?';
+		n = 1;
+	}
+	w[n] = L'\0';
+	if (setcchar(&ch, w, attr, cc->pair[role], NULL) == OK)
+		mvwadd_wch(cc->win, row, col, &ch);
+}
+
+static void
+canvas_curses_clear(struct canvas *c)
+{
+	werase(((struct canvas_curses *)c)->win);
+}
+
+static const struct canvas_ops canvas_curses_ops = {
+	.cell = canvas_curses_cell,
+	.clear = canvas_curses_clear,
+};
+
+struct canvas *
+canvas_curses_new(WINDOW *win, const struct theme *t, int use_color, int ascii)
+{
+	struct canvas_curses *cc = xcalloc(1, sizeof *cc);
+
+	cc->base.ops = &canvas_curses_ops;
+	cc->base.ascii = ascii;
+	cc->win = win;
+	if (use_color) {
+		int defaults;
+
+		defaults = use_default_colors() == OK;
+		for (int r = 0; r < CANVAS_ROLE_COUNT; r++) {
+			short fg = canvas_curses_fit(t->role[r].fg, COLORS);
+			short bg = canvas_curses_fit(t->role[r].bg, COLORS);
+
+			/* Without default colours, "default" is white on black. */
+			if (!defaults) {
+				fg = fg < 0 ? COLOR_WHITE : fg;
+				bg = bg < 0 ? COLOR_BLACK : bg;
+			}
+			if (r + 1 < COLOR_PAIRS && init_pair((short)(r + 1), fg, bg) == OK)
+				cc->pair[r] = (short)(r + 1);
+		}
+	}
+	for (int r = 0; r < CANVAS_ROLE_COUNT; r++)
+		cc->attr[r] = canvas_curses_attrs(t->role[r].attrs);
+	canvas_curses_resize(&cc->base);
+	return &cc->base;
+}
+
+void
+canvas_curses_resize(struct canvas *c)
+{
+	struct canvas_curses *cc = (struct canvas_curses *)c;
+
+	getmaxyx(cc->win, c->rows, c->cols);
+}
+
+void
+canvas_curses_free(struct canvas *c)
+{
+	free(c);
+}

@@ -1,0 +1,25 @@
+/* The status line: account (profile/region), mode (LIVE, PAUSED or
+ * REPLAY at T), source health (a poll in flight shows "updating"; a
+ * stale or failing source shows its age in the stale colour), the
+ * refresh interval, and the time in UTC and local. */
+#ifndef RW_UI_STATUS_H
+#define RW_UI_STATUS_H
+
+#include <stdint.h>
+
+#include "view/canvas.h"
+#include "view/snapshot.h"
+
+struct status_info {
+	const struct snapshot *snap;
+	int64_t now;
+	const char *profile;	/* when the snapshot has no account */
+	const char *region;
+	int64_t refresh_ms;
+	int paused;
+};
+
+/* Draws the status line on ROW of A. */
+void status_draw(const struct canvas_area *a, int row, const struct status_info *si);
+
+#endif
