@@ -96,7 +96,8 @@ pg_mask_cut(struct buf *out, size_t base, size_t max)
 
 	if (out->len - base <= max)
 		return;
-	keep = max > strlen(PG_MASK_CUT) ? max - strlen(PG_MASK_CUT) : 0;
+	/* Room for the mark, unless MAX is too small to hold it. */
+	keep = max >= strlen(PG_MASK_CUT) ? max - strlen(PG_MASK_CUT) : max;
 	while (keep > 0 && ((unsigned char)out->data[base + keep] & 0xc0) == 0x80)
 		keep--;
 	out->len = base + keep;

@@ -178,20 +178,31 @@ struct pg_poll_sessions_out {
 	size_t nunknown;
 };
 
+/* Rows become sessions; rdswatch's own backend counts as a connection
+ * but is no session to watch (its query is this poll). */
 static void
 pg_poll_sessions(struct pg_poller *p, const PGresult *r, const struct pg_poll_db *dbs,
-    size_t ndbs, unsigned mask_flags, struct batch *b, struct pg_poll_sessions_out *o)
+    size_t ndbs, unsigned mask_flags, int self_pid, struct batch *b,
+    struct pg_poll_sessions_out *o)
 {
 	int rows = PQntuples(r);
 
 	for (int i = 0; i < rows; i++) {
-		struct m_session *s = batch_add(b, M_SESSION);
-		uint32_t roleid = (uint32_t)strtoul(PQgetvalue(r, i, S_USESYSID), NULL, 10);
-		const struct pg_role *role = pg_roles_find(&p->roles, roleid);
-		int unknown = role == NULL && !PQgetisnull(r, i, S_USESYSID) &&
+		struct m_session *s;
+		const struct pg_role *role;
+		const char *db;
+		uint32_t roleid;
+		int unknown;
+
+		o->count++;
+		if (atoi(PQgetvalue(r, i, S_PID)) == self_pid)
+			continue;
+		s = batch_add(b, M_SESSION);
+		roleid = (uint32_t)strtoul(PQgetvalue(r, i, S_USESYSID), NULL, 10);
+		role = pg_roles_find(&p->roles, roleid);
+		unknown = role == NULL && !PQgetisnull(r, i, S_USESYSID) &&
 		    !pg_roles_missing(&p->roles, roleid);
-		const char *db = pg_poll_db_name(dbs, ndbs,
-		    (uint32_t)strtoul(PQgetvalue(r, i, S_DATID), NULL, 10));
+		db = pg_poll_db_name(dbs, ndbs, (uint32_t)strtoul(PQgetvalue(r, i, S_DATID), NULL, 10));
 
 		s->instance = xstrdup(p->instance);
 		s->pid = pg_poll_int(r, i, S_PID);
@@ -234,7 +245,6 @@ pg_poll_sessions(struct pg_poller *p, const PGresult *r, const struct pg_poll_db
 			o->oldest_xact = s->xact_start;
 			o->oldest_pid = s->pid;
 		}
-		o->count++;
 	}
 }
 
@@ -326,7 +336,7 @@ pg_poller_poll(struct pg_poller *p, struct pg_conn *c, struct batch *b, int64_t 
 	mask_flags = p->mask_literals ? PG_MASK_LITERALS : 0;
 	if (strcmp(PQgetvalue(r[R_HEALTH], 0, 8), "off") == 0)
 		mask_flags |= PG_MASK_BACKSLASH;
-	pg_poll_sessions(p, r[R_SESSIONS], dbs, ndbs, mask_flags, b, &so);
+	pg_poll_sessions(p, r[R_SESSIONS], dbs, ndbs, mask_flags, PQbackendPID(c->conn), b, &so);
 
 	h = batch_add(b, M_PG_HEALTH);
 	h->instance = xstrdup(p->instance);
