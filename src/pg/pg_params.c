@@ -65,11 +65,14 @@ pg_params_config_int(const struct config *cfg, const char *instance, const char 
 	return config_get_int(cfg, sec, sub, key, min, max, out, err);
 }
 
+/* V may be *FIELD itself (a dsn's value kept): copied before the free. */
 static void
 pg_params_set(char **field, const char *v)
 {
+	char *copy = v != NULL && *v != '\0' ? xstrdup(v) : NULL;
+
 	free(*field);
-	*field = v != NULL && *v != '\0' ? xstrdup(v) : NULL;
+	*field = copy;
 }
 
 /* The first non-empty value. */

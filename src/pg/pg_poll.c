@@ -66,7 +66,6 @@ pg_poller_init(struct pg_poller *p, const char *instance, size_t query_max, int 
 	p->query_max = query_max;
 	p->mask_literals = mask_literals;
 	buf_init(&p->scratch);
-	p->sql_roles = xasprintf("%s;\n%s", pg_roles_sql, pg_poll_sql);
 }
 
 void
@@ -75,7 +74,6 @@ pg_poller_free(struct pg_poller *p)
 	free(p->instance);
 	pg_roles_free(&p->roles);
 	buf_free(&p->scratch);
-	free(p->sql_roles);
 	memset(p, 0, sizeof *p);
 }
 
@@ -132,7 +130,7 @@ pg_poll_session_role(struct m_session *s, const struct pg_role *role)
 {
 	free(s->user);
 	s->user = xstrdup(role->name);	/* sanitized once, in the cache */
-	if (role->rolsuper) {
+	if (role->superuser) {
 		s->superuser = 1;
 		m_str_set(&s->superuser_via, "rolsuper");
 	} else if (role->rds_superuser == 1) {
@@ -248,45 +246,63 @@ pg_poll_sessions(struct pg_poller *p, const PGresult *r, const struct pg_poll_db
 	}
 }
 
-/* Sessions whose role was not in the cache: the cache is read again (a
- * second round trip, rare) and they are completed. */
+static int
+pg_poll_oid_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Sessions whose role was not in the cache: those roles are read (a
+ * second round trip: when new roles appear, and once per refresh) and
+ * the sessions completed. */
 static int
 pg_poll_fill_roles(struct pg_poller *p, struct pg_conn *c, struct batch *b,
     const struct pg_poll_sessions_out *o, int64_t deadline, struct rw_error *err)
 {
-	PGresult *res[1];
-	size_t n;
+	uint32_t *oids = xreallocarray(NULL, o->nunknown, sizeof(uint32_t));
+	size_t n = 0, nres;
 
-	log_debug(LOG_PG, "%s: %zu sessions of roles not in the cache; reading roles",
-	    p->instance, o->nunknown);
-	if (pg_conn_query(c, pg_roles_sql, res, 1, &n, deadline, err) != 0)
-		return -1;
-	if (n != 1 || pg_roles_load(&p->roles, res[0], time_mono_ms()) != 0) {
-		pg_conn_results_clear(res, n);
-		err_set(err, ERR_PARSE, "postgresql", "query", "unexpected answer to the role query");
-		return -1;
+	memcpy(oids, o->unknown_oid, o->nunknown * sizeof *oids);
+	PGresult *res[1];
+	int rc = -1;
+
+	qsort(oids, o->nunknown, sizeof *oids, pg_poll_oid_cmp);
+	for (size_t i = 0; i < o->nunknown; i++) {
+		if (n == 0 || oids[n - 1] != oids[i])
+			oids[n++] = oids[i];
 	}
-	pg_conn_results_clear(res, n);
+	log_debug(LOG_PG, "%s: reading %zu roles", p->instance, n);
+	buf_reset(&p->scratch);
+	pg_roles_sql(&p->scratch, oids, n);
+	if (pg_conn_query(c, p->scratch.data, res, 1, &nres, deadline, err) != 0)
+		goto out;
+	if (nres != 1 || pg_roles_add(&p->roles, res[0], oids, n) != 0) {
+		pg_conn_results_clear(res, nres);
+		err_set(err, ERR_PARSE, "postgresql", "query", "unexpected answer to the role query");
+		goto out;
+	}
+	pg_conn_results_clear(res, nres);
 	for (size_t i = 0; i < o->nunknown; i++) {
 		const struct pg_role *role = pg_roles_find(&p->roles, o->unknown_oid[i]);
 
-		/* A role dropped since its session started stays unknown
-		 * (and is not looked for again until the next refresh). */
+		/* A role dropped since its session started stays unknown. */
 		if (role != NULL)
 			pg_poll_session_role(m_vec_at(&b->kinds[M_SESSION], o->unknown_idx[i]), role);
-		else
-			pg_roles_note_missing(&p->roles, o->unknown_oid[i]);
 	}
-	return 0;
+	rc = 0;
+out:
+	free(oids);
+	return rc;
 }
 
 int
 pg_poller_poll(struct pg_poller *p, struct pg_conn *c, struct batch *b, int64_t deadline,
     struct rw_error *err)
 {
-	PGresult *res[R_COUNT + 1], **r;
+	PGresult *res[R_COUNT], **r = res;
 	size_t n, ndbs = 0;
-	int with_roles = pg_roles_stale(&p->roles, time_mono_ms());
 	struct pg_poll_db *dbs = NULL;
 	struct pg_poll_sessions_out so = { 0, 0, 0, M_INT_NONE, NULL, NULL, 0 };
 	struct m_pg_health *h;
@@ -295,15 +311,9 @@ pg_poller_poll(struct pg_poller *p, struct pg_conn *c, struct batch *b, int64_t 
 	unsigned mask_flags;
 	int rows;
 
-	if (pg_conn_query(c, with_roles ? p->sql_roles : pg_poll_sql, res, R_COUNT + 1, &n,
-	    deadline, err) != 0)
+	pg_roles_expire(&p->roles, time_mono_ms());
+	if (pg_conn_query(c, pg_poll_sql, res, R_COUNT, &n, deadline, err) != 0)
 		return -1;
-	r = res;
-	if (with_roles) {
-		if (n < 1 || pg_roles_load(&p->roles, res[0], time_mono_ms()) != 0)
-			goto shape;
-		r++, n--;
-	}
 	if (n != R_COUNT)
 		goto shape;
 	for (int k = 0; k < R_COUNT; k++) {
@@ -390,7 +400,7 @@ pg_poller_poll(struct pg_poller *p, struct pg_conn *c, struct batch *b, int64_t 
 		pa->observed_at = b->polled_at;
 	}
 	free(dbs);
-	pg_conn_results_clear(res, (size_t)(r - res) + n);
+	pg_conn_results_clear(res, n);
 
 	if (so.nunknown > 0) {
 		int rc = pg_poll_fill_roles(p, c, b, &so, deadline, err);
@@ -406,7 +416,7 @@ pg_poller_poll(struct pg_poller *p, struct pg_conn *c, struct batch *b, int64_t 
 	batch_mark_complete(b, M_REPL_SLOT);
 	return 0;
 shape:
-	pg_conn_results_clear(res, n + (size_t)(r - res));
+	pg_conn_results_clear(res, n);
 	err_set(err, ERR_PARSE, "postgresql", "query", "unexpected shape of the poll's results");
 	return -1;
 }

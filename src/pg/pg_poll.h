@@ -3,9 +3,10 @@
  * transaction ID age, every client backend - idle ones too - from ONE
  * call of pg_stat_get_activity(NULL) (its TLS columns included: joining
  * the pg_stat_activity and pg_stat_ssl views calls it twice), the
- * replication slots and the settings of domain.md section 3; the role
- * cache's query rides along when it is due. The rows become records in
- * the poll's batch through the sanitizing setters. */
+ * replication slots and the settings of domain.md section 3. The rows
+ * become records in
+ * the poll's batch through the sanitizing setters. Roles new to the cache
+ * cost a second round trip (pg/pg_roles.h). */
 #ifndef RW_PG_PG_POLL_H
 #define RW_PG_PG_POLL_H
 
@@ -18,7 +19,7 @@
 #include "pg/pg_conn.h"
 #include "pg/pg_roles.h"
 
-/* The poll's statements (without the role cache's), for the bench's bare
+/* The poll's statements, for the bench's bare
  * libpq fetch of the same rows and for tests that look at what the
  * server sends. Results, in order: health, databases, sessions, slots,
  * settings. */
@@ -32,7 +33,6 @@ struct pg_poller {
 	int mask_literals;
 	struct pg_roles roles;
 	struct buf scratch;	/* reused for every row's query text */
-	char *sql_roles;	/* the role query + pg_poll_sql */
 };
 
 void pg_poller_init(struct pg_poller *p, const char *instance, size_t query_max,
