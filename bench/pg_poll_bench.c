@@ -1,14 +1,16 @@
 /* pg_poll_bench: what one refresh of the pg source costs, on the rig with
- * the sessions bench/pg_poll.sh holds open. For each of N refreshes:
- *   source  the pg source's poll: the query and turning every row into
- *           sanitized records in a batch (what rdswatch does);
+ * the sessions bench/pg_poll.sh holds open. For each of N refreshes, all
+ * on the pg source's own connection (one serving backend, so the three
+ * compare like with like: that backend's memory state changes its cost
+ * per snapshot severalfold, see bench/RESULTS.md):
+ *   source  the pg source's poll (pg_poller_poll): the query and turning
+ *           every row into sanitized records in a batch;
  *   bare    a bare libpq fetch of the same rows (pg_poll_sql, results
  *           read and cleared): the floor any client pays;
- *   views   for the server's side only: the pg_stat_activity and
- *           pg_stat_ssl views joined, which calls pg_stat_get_activity
- *           twice.
+ *   views   for the server's side: the pg_stat_activity and pg_stat_ssl
+ *           views joined, which calls pg_stat_get_activity twice.
  * It prints client CPU (this thread) and the serving backend's CPU (from
- * /proc/PID/schedstat; the rig runs on this machine) per refresh.
+ * /proc/PID/schedstat; the rig runs on this machine) and page faults.
  *   pg_poll_bench [REFRESHES]   (rig environment from tests/rig/pg/start) */
 #include "config.h"
 
@@ -24,7 +26,9 @@
 #include "core/timeutil.h"
 #include "core/xmalloc.h"
 #include "pg/pg_poll.h"
-#include "sources/pg.h"
+#include "model/batch.h"
+#include "pg/pg_conn.h"
+#include "pg/pg_params.h"
 
 static const char views_sql[] =
     "SELECT a.*, s.ssl, s.version, s.cipher, s.bits FROM pg_stat_activity a "
@@ -70,35 +74,6 @@ proc_cpu_ms(int pid)
 	return (double)ns / 1e6;
 }
 
-static PGconn *
-monitor(const char *app)
-{
-	const char *keys[] = { "host", "port", "dbname", "user", "password", "sslmode",
-		"sslrootcert", "application_name", NULL };
-	const char *vals[] = { "localhost", env("PGPORT"), "postgres", env("RIG_PG_MONITOR_USER"),
-		env("RIG_PG_MONITOR_PASSWORD"), "verify-full", env("RIG_PG_CA"), app, NULL };
-	PGconn *c = PQconnectdbParams(keys, vals, 0);
-
-	if (PQstatus(c) != CONNECTION_OK) {
-		fprintf(stderr, "pg_poll_bench: %s", PQerrorMessage(c));
-		exit(1);
-	}
-	return c;
-}
-
-/* The backend serving application APP. */
-static int
-backend_of(PGconn *c, const char *app)
-{
-	const char *params[] = { app };
-	PGresult *r = PQexecParams(c, "SELECT pid FROM pg_stat_activity WHERE application_name = $1",
-	    1, NULL, params, NULL, NULL, 0);
-	int pid = PQntuples(r) == 1 ? atoi(PQgetvalue(r, 0, 0)) : 0;
-
-	PQclear(r);
-	return pid;
-}
-
 /* Sends SQL and reads every result: the bare fetch. Returns the rows of
  * the largest result. */
 static int
@@ -134,7 +109,8 @@ cmp_double(const void *a, const void *b)
 }
 
 static void
-report(const char *what, struct stat_ms *cli, struct stat_ms *srv, struct stat_ms *wall, int rows)
+report(const char *what, struct stat_ms *cli, struct stat_ms *srv, struct stat_ms *wall, int rows,
+    double faults)
 {
 	struct stat_ms *all[] = { cli, srv, wall };
 	double mean[3] = { 0, 0, 0 }, p50[3], p95[3];
@@ -147,20 +123,45 @@ report(const char *what, struct stat_ms *cli, struct stat_ms *srv, struct stat_m
 		p95[k] = all[k]->v[(all[k]->n * 95) / 100 < all[k]->n ? (all[k]->n * 95) / 100 :
 		    all[k]->n - 1];
 	}
-	printf("%-7s rows %5d | client CPU ms mean %6.2f p50 %6.2f p95 %6.2f | server CPU ms "
-	    "mean %6.2f | wall ms mean %6.2f p95 %6.2f\n", what, rows, mean[0], p50[0], p95[0],
-	    mean[1], mean[2], p95[2]);
+	printf("%-7s client CPU ms mean %6.2f p50 %6.2f p95 %6.2f | server CPU ms mean %6.2f "
+	    "p50 %6.2f, faults %5.0f | wall ms mean %6.2f p95 %6.2f\n", what, mean[0], p50[0],
+	    p95[0], mean[1], p50[1], faults, mean[2], p95[2]);
+	(void)rows;
+}
+
+/* Minor page faults of PID. */
+static double
+proc_faults(int pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long minflt = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (f == NULL || fgets(buf, sizeof buf, f) == NULL) {
+		if (f != NULL)
+			fclose(f);
+		return 0;
+	}
+	fclose(f);
+	p = strrchr(buf, ')');
+	if (p == NULL || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %lu", &minflt) != 1)
+		return 0;
+	return (double)minflt;
 }
 
 int
 main(int argc, char **argv)
 {
-	int n = argc > 1 ? atoi(argv[1]) : 50, rows = 0, src_backend, bare_backend;
+	int n = argc > 1 ? atoi(argv[1]) : 50, rows = 0, backend;
 	struct stat_ms cli[3], srv[3], wall[3];
+	double faults[3] = { 0, 0, 0 };
 	struct rw_error err = RW_ERROR_INIT;
+	struct pg_poller poller;
+	struct pg_params params;
+	struct pg_conn conn;
 	struct config cfg;
-	struct source *src;
-	PGconn *bare, *probe;
 	char *text;
 
 	if (n < 1)
@@ -175,75 +176,64 @@ main(int argc, char **argv)
 	    "sslrootcert = %s\n", env("PGPORT"), env("RIG_PG_MONITOR_USER"),
 	    env("RIG_PG_MONITOR_PASSWORD"), env("RIG_PG_CA"));
 	if (config_load_string(&cfg, text, "bench", &err) != 0 ||
-	    (src = pg_source_new(&cfg, "bench", NULL, 0, NULL, &err)) == NULL) {
+	    pg_params_resolve(&params, &cfg, "bench", NULL, 0, NULL, &err) != 0) {
 		fprintf(stderr, "pg_poll_bench: %s\n", err.message);
 		return 1;
 	}
-	bare = monitor("bench-bare");
-	probe = monitor("bench-probe");
+	pg_conn_init(&conn, &params);
+	pg_poller_init(&poller, "bench", PG_POLL_QUERY_MAX_DEFAULT, 1);
+	if (pg_conn_ensure(&conn, time_mono_ms() + 30000, &err) != 0) {
+		fprintf(stderr, "pg_poll_bench: %s\n", err.message);
+		return 1;
+	}
+	backend = PQbackendPID(conn.conn);
 
-	/* Warm up: connects, fills the role cache. */
+	/* Warm up: the role cache fills. */
 	for (int i = 0; i < 3; i++) {
 		struct batch *b = batch_new("pg", time_now_ms());
 
-		if (src->ops->poll(src, b, time_mono_ms() + 30000, &err) != 0) {
+		if (pg_poller_poll(&poller, &conn, b, time_mono_ms() + 30000, &err) != 0) {
 			fprintf(stderr, "pg_poll_bench: poll: %s\n", err.message);
 			return 1;
 		}
-		rows = (int)b->kinds[M_SESSION].n;
 		batch_free(b);
-		fetch(bare, pg_poll_sql);
 	}
-	src_backend = backend_of(probe, "rdswatch");
-	bare_backend = backend_of(probe, "bench-bare");
 
 	for (int i = 0; i < n; i++) {
-		double c0, s0, w0;
-		struct batch *b;
+		for (int k = 0; k < 3; k++) {
+			double c0, s0, w0, f0;
+			struct batch *b = NULL;
 
-		/* the source */
-		b = batch_new("pg", time_now_ms());
-		s0 = proc_cpu_ms(src_backend);
-		w0 = (double)time_mono_ms();
-		c0 = thread_cpu_ms();
-		if (src->ops->poll(src, b, time_mono_ms() + 30000, &err) != 0) {
-			fprintf(stderr, "pg_poll_bench: poll: %s\n", err.message);
-			return 1;
+			s0 = proc_cpu_ms(backend);
+			f0 = proc_faults(backend);
+			w0 = (double)time_mono_ms();
+			c0 = thread_cpu_ms();
+			if (k == 0) {
+				b = batch_new("pg", time_now_ms());
+				if (pg_poller_poll(&poller, &conn, b, time_mono_ms() + 30000, &err) != 0) {
+					fprintf(stderr, "pg_poll_bench: poll: %s\n", err.message);
+					return 1;
+				}
+				rows = (int)b->kinds[M_SESSION].n;
+				batch_free(b);
+			} else {
+				fetch(conn.conn, k == 1 ? pg_poll_sql : views_sql);
+			}
+			cli[k].v[i] = thread_cpu_ms() - c0;
+			wall[k].v[i] = (double)time_mono_ms() - w0;
+			srv[k].v[i] = proc_cpu_ms(backend) - s0;
+			faults[k] += (proc_faults(backend) - f0) / n;
 		}
-		rows = (int)b->kinds[M_SESSION].n;
-		batch_free(b);
-		cli[0].v[i] = thread_cpu_ms() - c0;
-		wall[0].v[i] = (double)time_mono_ms() - w0;
-		srv[0].v[i] = proc_cpu_ms(src_backend) - s0;
-
-		/* bare libpq, same SQL */
-		s0 = proc_cpu_ms(bare_backend);
-		w0 = (double)time_mono_ms();
-		c0 = thread_cpu_ms();
-		fetch(bare, pg_poll_sql);
-		cli[1].v[i] = thread_cpu_ms() - c0;
-		wall[1].v[i] = (double)time_mono_ms() - w0;
-		srv[1].v[i] = proc_cpu_ms(bare_backend) - s0;
-
-		/* the two views joined (server side of the alternative) */
-		s0 = proc_cpu_ms(bare_backend);
-		w0 = (double)time_mono_ms();
-		c0 = thread_cpu_ms();
-		fetch(bare, views_sql);
-		cli[2].v[i] = thread_cpu_ms() - c0;
-		wall[2].v[i] = (double)time_mono_ms() - w0;
-		srv[2].v[i] = proc_cpu_ms(bare_backend) - s0;
 	}
-	printf("%d refreshes, %d client sessions seen per refresh, %lld round trips by the "
-	    "source (server CPU: /proc/PID/schedstat of the serving backend)\n", n, rows,
-	    (long long)src->calls);
-	report("source", &cli[0], &srv[0], &wall[0], rows);
-	report("bare", &cli[1], &srv[1], &wall[1], rows);
-	report("views", &cli[2], &srv[2], &wall[2], rows);
+	printf("%d refreshes, %d client sessions seen per refresh (server: backend %d's "
+	    "/proc schedstat and minor faults)\n", n, rows + 1, backend);
+	report("source", &cli[0], &srv[0], &wall[0], rows, faults[0]);
+	report("bare", &cli[1], &srv[1], &wall[1], rows, faults[1]);
+	report("views", &cli[2], &srv[2], &wall[2], rows, faults[2]);
 
-	source_free(src);
-	PQfinish(bare);
-	PQfinish(probe);
+	pg_poller_free(&poller);
+	pg_conn_free(&conn);
+	pg_params_free(&params);
 	config_free(&cfg);
 	free(text);
 	for (int k = 0; k < 3; k++) {

@@ -170,7 +170,7 @@ struct pg_poll_sessions_out {
 	size_t insufficient;
 	int64_t oldest_xact;	/* ms, 0 none */
 	int64_t oldest_pid;
-	/* Sessions of roles not in the cache (rare: allocated when seen). */
+	/* Sessions of roles not in the cache (allocated when one is seen). */
 	size_t *unknown_idx;
 	uint32_t *unknown_oid;
 	size_t nunknown;
@@ -207,8 +207,11 @@ pg_poll_sessions(struct pg_poller *p, const PGresult *r, const struct pg_poll_db
 		if (role != NULL) {
 			pg_poll_session_role(s, role);
 		} else if (unknown) {
-			o->unknown_idx = xreallocarray(o->unknown_idx, o->nunknown + 1, sizeof(size_t));
-			o->unknown_oid = xreallocarray(o->unknown_oid, o->nunknown + 1, sizeof(uint32_t));
+			if (o->unknown_idx == NULL) {
+				/* Room for every row: after a refresh all are new. */
+				o->unknown_idx = xreallocarray(NULL, (size_t)rows, sizeof(size_t));
+				o->unknown_oid = xreallocarray(NULL, (size_t)rows, sizeof(uint32_t));
+			}
 			o->unknown_idx[o->nunknown] = b->kinds[M_SESSION].n - 1;
 			o->unknown_oid[o->nunknown++] = roleid;
 		}
