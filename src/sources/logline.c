@@ -233,10 +233,8 @@ logline_match_field(struct logline_match *m, size_t tok, size_t pos, size_t end)
 		/* "host(port)", "[local]" or nothing (background processes). */
 		o->host = s, o->host_len = n, o->port = -1;
 		if (n > 0 && s[n - 1] == ')') {
-			const char *lp = memchr(s, '(', n);
+			const char *lp = memrchr(s, '(', n);
 
-			while (lp != NULL && memchr(lp + 1, '(', (size_t)(s + n - lp - 1)) != NULL)
-				lp = memchr(lp + 1, '(', (size_t)(s + n - lp - 1));
 			if (lp == NULL || lp == s || s + n - lp - 2 < 1 || s + n - lp - 2 > 5 ||
 			    logline_digits(lp + 1, (size_t)(s + n - lp - 2)) != (size_t)(s + n - lp - 2))
 				return 0;

@@ -195,7 +195,7 @@ const struct source_ops pglog_source_ops = {
 struct source *
 pglog_source_new(const struct config *cfg, const char *instance, struct rw_error *err)
 {
-	const char *path = config_get(cfg, "instance", instance, "log_file");
+	const char *path = cfg != NULL ? config_get(cfg, "instance", instance, "log_file") : NULL;
 	int64_t interval = PGLOG_INTERVAL_MS;
 	struct logline_format *f;
 	struct source *s;
