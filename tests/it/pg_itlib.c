@@ -63,6 +63,19 @@ itpg_exec(PGconn *c, const char *sql)
 	PQclear(r);
 }
 
+void
+itpg_execf(PGconn *c, const char *fmt, ...)
+{
+	va_list ap;
+	char *sql;
+
+	va_start(ap, fmt);
+	sql = xvasprintf(fmt, ap);
+	va_end(ap);
+	itpg_exec(c, sql);
+	free(sql);
+}
+
 char *
 itpg_value(PGconn *c, const char *sql)
 {

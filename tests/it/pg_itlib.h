@@ -33,6 +33,8 @@ PGconn *itpg_connect(const char *user, const char *password, const char *db, int
 PGconn *itpg_super(void);
 /* Runs SQL, dying on error. */
 void itpg_exec(PGconn *c, const char *sql);
+/* The same with the SQL formatted. */
+void itpg_execf(PGconn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Runs SQL returning one value (newly allocated), dying on error. */
 char *itpg_value(PGconn *c, const char *sql);
 

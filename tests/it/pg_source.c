@@ -107,17 +107,11 @@ test_sessions_and_flags(void)
 	int rc, found_slot = 0, found_appdb = 0, found_settings = 0;
 
 	/* (a run that died may have left it) */
-	sql = xasprintf("DROP ROLE IF EXISTS admin; CREATE ROLE admin LOGIN PASSWORD '%s'", admin_pw);
-	itpg_exec(super, sql);
-	free(sql);
-	sql = xasprintf("SELECT pg_create_physical_replication_slot('rw_slot_%s', true)", tag);
-	itpg_exec(super, sql);
-	free(sql);
+	itpg_execf(super, "DROP ROLE IF EXISTS admin; CREATE ROLE admin LOGIN PASSWORD '%s'", admin_pw);
+	itpg_execf(super, "SELECT pg_create_physical_replication_slot('rw_slot_%s', true)", tag);
 
 	/* Before the lock below, which holds CREATE ROLE. */
-	sql = xasprintf("CREATE ROLE %s LOGIN PASSWORD '%s'", nomon, nomon_pw);
-	itpg_exec(super, sql);
-	free(sql);
+	itpg_execf(super, "CREATE ROLE %s LOGIN PASSWORD '%s'", nomon, nomon_pw);
 
 	plain = itpg_connect(app_user, app_pw, "postgres", 0, app);
 	tls = itpg_connect(app_user, app_pw, "appdb", 1, app);
@@ -300,12 +294,8 @@ test_sessions_and_flags(void)
 	itpg_exec(locker, "ROLLBACK");
 	for (PGresult *r; (r = PQgetResult(creator)) != NULL;)
 		PQclear(r);
-	sql = xasprintf("DROP ROLE rw_x_%s", tag);
-	itpg_exec(super, sql);
-	free(sql);
-	sql = xasprintf("SELECT pg_drop_replication_slot('rw_slot_%s')", tag);
-	itpg_exec(super, sql);
-	free(sql);
+	itpg_execf(super, "DROP ROLE rw_x_%s", tag);
+	itpg_execf(super, "SELECT pg_drop_replication_slot('rw_slot_%s')", tag);
 
 	source_free(src);
 	PQfinish(plain);
@@ -317,9 +307,7 @@ test_sessions_and_flags(void)
 	PQfinish(locker);
 	PQfinish(creator);
 	itpg_exec(super, "DROP ROLE admin");
-	sql = xasprintf("DROP ROLE %s", nomon);
-	itpg_exec(super, sql);
-	free(sql);
+	itpg_execf(super, "DROP ROLE %s", nomon);
 	free(nomon);
 	free(nomon_pw);
 	free(admin_pw);
@@ -419,20 +407,14 @@ test_hostile_strings(void)
 	struct m_session *s;
 	int rc, row;
 
-	sql = xasprintf("CREATE DATABASE %s ENCODING 'SQL_ASCII' TEMPLATE template0 "
+	itpg_execf(super, "CREATE DATABASE %s ENCODING 'SQL_ASCII' TEMPLATE template0 "
 	    "LC_COLLATE 'C' LC_CTYPE 'C'", ascii_db);
-	itpg_exec(super, sql);
-	free(sql);
 	/* SQL_ASCII takes any byte: the names are created from there. */
 	asc = itpg_connect(rig_env("RIG_PG_SUPER_USER"), rig_env("RIG_PG_SUPER_PASSWORD"),
 	    ascii_db, 1, "it-setup");
-	sql = xasprintf("CREATE ROLE %s LOGIN PASSWORD '%s'", qrole, pw);
-	itpg_exec(asc, sql);
-	free(sql);
-	sql = xasprintf("CREATE DATABASE %s ENCODING 'SQL_ASCII' TEMPLATE template0 "
+	itpg_execf(asc, "CREATE ROLE %s LOGIN PASSWORD '%s'", qrole, pw);
+	itpg_execf(asc, "CREATE DATABASE %s ENCODING 'SQL_ASCII' TEMPLATE template0 "
 	    "LC_COLLATE 'C' LC_CTYPE 'C'", qdb);
-	itpg_exec(asc, sql);
-	free(sql);
 
 	hs = itpg_connect(role, pw, db, 0, "it-hostile");
 	sql = xasprintf("SELECT pg_sleep(60) AS %s -- %s\n", qcol, evil);
@@ -523,16 +505,10 @@ test_hostile_strings(void)
 	source_free(src);
 
 	PQfinish(hs);
-	sql = xasprintf("DROP DATABASE %s WITH (FORCE)", qdb);
-	itpg_exec(asc, sql);
-	free(sql);
-	sql = xasprintf("DROP ROLE %s", qrole);
-	itpg_exec(asc, sql);
-	free(sql);
+	itpg_execf(asc, "DROP DATABASE %s WITH (FORCE)", qdb);
+	itpg_execf(asc, "DROP ROLE %s", qrole);
 	PQfinish(asc);
-	sql = xasprintf("DROP DATABASE %s WITH (FORCE)", ascii_db);
-	itpg_exec(super, sql);
-	free(sql);
+	itpg_execf(super, "DROP DATABASE %s WITH (FORCE)", ascii_db);
 	free(ascii_db);
 	free(role);
 	free(db);
@@ -623,9 +599,7 @@ test_password_rotation(void)
 	struct batch *b;
 	int rc;
 
-	sql = xasprintf("CREATE ROLE %s LOGIN PASSWORD '%s'; GRANT pg_monitor TO %s", role, pw1, role);
-	itpg_exec(super, sql);
-	free(sql);
+	itpg_execf(super, "CREATE ROLE %s LOGIN PASSWORD '%s'; GRANT pg_monitor TO %s", role, pw1, role);
 	r.store = xstrdup(pw1);
 
 	cfgtext = xasprintf("[instance rot]\nhost = localhost\nhostaddr = %s\nport = %s\nuser = %s\n"
@@ -649,15 +623,11 @@ test_password_rotation(void)
 
 	/* The secret rotates: the server and the store change, rdswatch's
 	 * cached copy is now stale, and its session ends. */
-	sql = xasprintf("ALTER ROLE %s PASSWORD '%s'", role, pw2);
-	itpg_exec(super, sql);
-	free(sql);
+	itpg_execf(super, "ALTER ROLE %s PASSWORD '%s'", role, pw2);
 	free(r.store);
 	r.store = xstrdup(pw2);
-	sql = xasprintf("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '%s'",
+	itpg_execf(super, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '%s'",
 	    role);
-	itpg_exec(super, sql);
-	free(sql);
 	sql = xasprintf("SELECT count(*) = 0 FROM pg_stat_activity WHERE usename = '%s'", role);
 	wait_for(super, sql);
 	free(sql);
@@ -682,9 +652,7 @@ test_password_rotation(void)
 	free(r.store);
 	config_free(&cfg);
 	free(cfgtext);
-	sql = xasprintf("DROP ROLE %s", role);
-	itpg_exec(super, sql);
-	free(sql);
+	itpg_execf(super, "DROP ROLE %s", role);
 	free(role);
 	free(pw1);
 	free(pw2);

@@ -25,12 +25,17 @@ parser(const char *prefix)
 	return logline_parser_new(f, "prod-db", "log_export");
 }
 
+/* Parses LINES (RDS's prefix) into OUT, initialized here. */
 static void
-feed_all(struct logline_parser *p, const char *const *lines, struct m_vec *out)
+feed_all(const char *const *lines, struct m_vec *out)
 {
+	struct logline_parser *p = parser(NULL);
+
+	m_vec_init(out, &m_failed_login_type);
 	for (size_t i = 0; lines[i] != NULL; i++)
 		logline_parser_feed(p, lines[i], strlen(lines[i]), 0, out);
 	logline_parser_flush(p, 1, out);
+	logline_parser_free(p);
 }
 
 static const struct m_failed_login *
@@ -122,12 +127,10 @@ test_logline_reasons(void **state)
 		{ "iamuser", M_REASON_AUTH_FAILED, "10.0.0.9", "appdb", 9904 },
 		{ "md5user", M_REASON_WRONG_PASSWORD, "10.0.0.9", "appdb", 9905 },
 	};
-	struct logline_parser *p = parser(NULL);
 	struct m_vec out;
 
 	(void)state;
-	m_vec_init(&out, &m_failed_login_type);
-	feed_all(p, lines, &out);
+	feed_all(lines, &out);
 	assert_int_equal(out.n, sizeof want / sizeof want[0]);
 	for (size_t i = 0; i < out.n; i++) {
 		const struct m_failed_login *f = at(&out, i);
@@ -144,7 +147,6 @@ test_logline_reasons(void **state)
 	assert_int_equal(at(&out, 0)->client_port, 46774);
 	assert_string_equal(at(&out, 1)->detail, "Role \"nosuchuser\" does not exist.");
 	m_vec_free(&out);
-	logline_parser_free(p);
 }
 
 /* One backend is one attempt: FATAL and DETAIL of a pid make one record,
@@ -160,18 +162,15 @@ test_logline_counts_attempts_per_pid(void **state)
 		"2026-11-22 14:21:20 UTC:10.1.1.1(1000):bob@db:[100]:DETAIL:  Role \"bob\" does not exist.",
 		NULL,
 	};
-	struct logline_parser *p = parser(NULL);
 	struct m_vec out;
 
 	(void)state;
-	m_vec_init(&out, &m_failed_login_type);
-	feed_all(p, lines, &out);
+	feed_all(lines, &out);
 	assert_int_equal(out.n, 2);
 	assert_int_equal(at(&out, 0)->pid, 101);
 	assert_int_equal(at(&out, 1)->pid, 100);
 	assert_string_equal(at(&out, 1)->reason, M_REASON_UNKNOWN_ROLE);
 	m_vec_free(&out);
-	logline_parser_free(p);
 }
 
 /* A FATAL whose DETAIL comes in the next read is completed by it; one
@@ -211,12 +210,10 @@ test_logline_hostile_names(void **state)
 		"2026-11-22 14:21:21 UTC:10.1.1.1(1001):e\"v\xc2\x9b\xe2\x80\xae@db\xff:[3]:FATAL:  no pg_hba.conf entry for host \"10.1.1.1\", user \"e\"v\xc2\x9b\xe2\x80\xae\", database \"db\xff\", no encryption",
 		NULL,
 	};
-	struct logline_parser *p = parser(NULL);
 	struct m_vec out;
 
 	(void)state;
-	m_vec_init(&out, &m_failed_login_type);
-	feed_all(p, lines, &out);
+	feed_all(lines, &out);
 	/* The second line's failure needs no DETAIL: it comes out first. */
 	assert_int_equal(out.n, 2);
 	assert_string_equal(at(&out, 1)->user, "a@b:[1]:c");
@@ -229,7 +226,6 @@ test_logline_hostile_names(void **state)
 		assert_true(sanitize_is_clean(at(&out, i)->database));
 	}
 	m_vec_free(&out);
-	logline_parser_free(p);
 }
 
 /* PostgreSQL's default prefix "%m [%p] " has no client address: the
