@@ -273,6 +273,10 @@ logline_match_from(struct logline_match *m, size_t tok, size_t pos)
 	if (++m->steps > LOGLINE_MAX_STEPS)
 		return 0;
 	if (tok == f->n) {
+		/* A config file cannot keep a prefix's trailing space
+		 * ("%m [%p] "): spaces before the severity are the prefix's. */
+		while (left > 0 && *s == ' ')
+			s++, left--;
 		n = logline_severity(s, left);
 		if (n == 0)
 			return 0;
@@ -497,7 +501,7 @@ logline_hba(const char *msg, size_t len, struct logline_failure *fl, int *encryp
 			break;
 		}
 	}
-	if (end == NULL || end <= h)
+	if (end == NULL || end < h + 6)
 		return 0;
 	h += 6;
 	u = memmem(h, (size_t)(end - h), "\", user \"", 9);
@@ -509,10 +513,10 @@ logline_hba(const char *msg, size_t len, struct logline_failure *fl, int *encryp
 	{
 		const char *d = memmem(u, (size_t)(end - u), "\", database \"", 13);
 
-		if (d != NULL && end[-1] == '"') {
+		if (d != NULL && end[-1] == '"' && d + 13 <= end - 1) {
 			fl->user = u, fl->user_len = (size_t)(d - u);
 			fl->db = d + 13, fl->db_len = (size_t)(end - 1 - (d + 13));
-		} else if (end[-1] == '"') {
+		} else if (end[-1] == '"' && end - 1 >= u) {
 			fl->user = u, fl->user_len = (size_t)(end - 1 - u);
 		} else {
 			return 0;
@@ -540,7 +544,8 @@ logline_classify(const char *msg, size_t len, struct logline_failure *fl)
 			fl->reason = encrypted ? M_REASON_NO_HBA_ENTRY_TLS : M_REASON_NO_HBA_ENTRY;
 		return 1;
 	}
-	if (logline_starts(msg, len, "role \"") && logline_ends(msg, len, "\" does not exist")) {
+	if (len >= 22 && logline_starts(msg, len, "role \"") &&
+	    logline_ends(msg, len, "\" does not exist")) {
 		fl->reason = M_REASON_UNKNOWN_ROLE;
 		fl->user = msg + 6, fl->user_len = len - 6 - 16;
 		return 1;
@@ -549,6 +554,8 @@ logline_classify(const char *msg, size_t len, struct logline_failure *fl)
 	if (a == NULL || msg[len - 1] != '"' || memchr(msg, ' ', (size_t)(a - msg)) != NULL)
 		return 0;
 	fl->user = a + sizeof auth_failed - 1;
+	if (fl->user > msg + len - 1)
+		return 0;	/* the closing quote was the opening one */
 	fl->user_len = (size_t)(msg + len - 1 - fl->user);
 	if ((size_t)(a - msg) == 8 && memcmp(msg, "password", 8) == 0) {
 		fl->reason = M_REASON_WRONG_PASSWORD;
@@ -700,7 +707,7 @@ logline_parser_feed(struct logline_parser *p, const char *line, size_t len, int6
     struct m_vec *out)
 {
 	struct logline l, again;
-	struct logline_failure fl;
+	struct logline_failure fl, fl2;
 	struct logline_pending *pe;
 	size_t emitted = 0;
 
@@ -728,8 +735,11 @@ logline_parser_feed(struct logline_parser *p, const char *line, size_t len, int6
 	 * wrongly: the message names the user, so match again with it. */
 	if (l.user_len > 0 && (l.user_len != fl.user_len || memcmp(l.user, fl.user, fl.user_len)) &&
 	    logline_parse_as(p->f, line, len, fl.user, fl.user_len, &again) == 0 &&
-	    logline_classify(again.msg, again.msg_len, &fl))
+	    again.severity_len == 5 && memcmp(again.severity, "FATAL", 5) == 0 &&
+	    logline_classify(again.msg, again.msg_len, &fl2)) {
 		l = again;
+		fl = fl2;
+	}
 	pe = logline_pending_add(p, l.pid, out, &emitted);
 	logline_fill(p, &pe->rec, &l, &fl, time_hint);
 	if (!fl.await_detail) {

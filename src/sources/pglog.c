@@ -200,11 +200,18 @@ pglog_source_new(const struct config *cfg, const char *instance, struct rw_error
 	struct logline_format *f;
 	struct source *s;
 	struct pglog *l;
-	char *why = NULL, *name;
+	char *why = NULL, *name, *unquoted = NULL;
+	const char *prefix;
 
 	if (path == NULL || *path == '\0')
 		return NULL;
-	f = logline_format_new(config_get(cfg, "instance", instance, "log_line_prefix"), &why);
+	prefix = config_get(cfg, "instance", instance, "log_line_prefix");
+	/* As postgresql.conf writes it: '%m [%p] ' (quotes keep the space). */
+	if (prefix != NULL && strlen(prefix) >= 2 && prefix[0] == '\'' &&
+	    prefix[strlen(prefix) - 1] == '\'')
+		prefix = unquoted = xstrndup(prefix + 1, strlen(prefix) - 2);
+	f = logline_format_new(prefix, &why);
+	free(unquoted);
 	if (f == NULL) {
 		err_set(err, ERR_CONFIG, "pglog", "config", "instance %s: %s", instance, why);
 		free(why);

@@ -261,6 +261,15 @@ test_logline_default_prefix(void **state)
 	assert_int_equal(at(&out, 2)->time, 12345);
 	m_vec_free(&out);
 	logline_parser_free(p);
+
+	/* The prefix's trailing space, lost in a config file, is no matter. */
+	p = parser("%m [%p]");
+	m_vec_init(&out, &m_failed_login_type);
+	logline_parser_feed(p, lines[3], strlen(lines[3]), 0, &out);
+	assert_int_equal(out.n, 1);
+	assert_string_equal(at(&out, 0)->user, "dave");
+	m_vec_free(&out);
+	logline_parser_free(p);
 }
 
 int
