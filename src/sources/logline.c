@@ -300,7 +300,11 @@ logline_match_from(struct logline_match *m, size_t tok, size_t pos)
 		n = logline_digits(s, left);
 		if (n == 0 || n > 12 || n + 4 > left || s[n] != '.' || logline_digits(s + n + 1, 3) != 3)
 			return 0;
-		m->out->time = strtoll(s, NULL, 10) * 1000 + logline_num(s + n + 1, 3);
+		/* (the line is not NUL-terminated: no strtoll) */
+		t = 0;
+		for (size_t i = 0; i < n; i++)
+			t = t * 10 + (s[i] - '0');
+		m->out->time = t * 1000 + logline_num(s + n + 1, 3);
 		return logline_match_from(m, tok + 1, pos + n + 4);
 	case TOK_PID:
 		n = logline_digits(s, left);
