@@ -1,0 +1,50 @@
+/* One poll of one server: a single round trip (several statements in one
+ * simple-protocol message) reading the server's health, every database's
+ * transaction ID age, every client backend - idle ones too - from ONE
+ * call of pg_stat_get_activity(NULL) (its TLS columns included: joining
+ * the pg_stat_activity and pg_stat_ssl views calls it twice), the
+ * replication slots and the settings of domain.md section 3. The rows
+ * become records in
+ * the poll's batch through the sanitizing setters. Roles new to the cache
+ * cost a second round trip (pg/pg_roles.h). */
+#ifndef RW_PG_PG_POLL_H
+#define RW_PG_PG_POLL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "model/batch.h"
+#include "pg/pg_conn.h"
+#include "pg/pg_roles.h"
+
+/* The poll's statements, for the bench's bare
+ * libpq fetch of the same rows and for tests that look at what the
+ * server sends. Results, in order: health, databases, sessions, slots,
+ * settings. */
+extern const char pg_poll_sql[];
+
+#define PG_POLL_QUERY_MAX_DEFAULT 512
+
+struct pg_poller {
+	char *instance;		/* sanitized */
+	size_t query_max;	/* bytes of query text kept; 0: none */
+	int mask_literals;
+	struct pg_roles roles;
+	struct buf scratch;	/* reused for every row's query text */
+};
+
+void pg_poller_init(struct pg_poller *p, const char *instance, size_t query_max,
+    int mask_literals);
+void pg_poller_free(struct pg_poller *p);
+
+/* Runs the poll on the connected C and fills B (covers the instance;
+ * complete for sessions, pg_health, xid ages and slots; pg_settings
+ * parameters upserted). TLS_MODE and TLS_VERIFIED describe the
+ * connection for pg_health. Returns 0, or -1 with ERR (B then holds
+ * nothing from this poll). */
+int pg_poller_poll(struct pg_poller *p, struct pg_conn *c, struct batch *b, int64_t deadline,
+    struct rw_error *err);
+
+#endif
