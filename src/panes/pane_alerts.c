@@ -9,7 +9,7 @@
 
 #include "core/timeutil.h"
 #include "core/xmalloc.h"
-#include "panes/alert_user.h"
+#include "rules/lifecycle.h"
 #include "panes/fmt.h"
 #include "panes/pane.h"
 #include "panes/severity.h"
@@ -149,6 +149,7 @@ alerts_prompt_done(struct pane *p, int id, const char *text, const struct snapsh
     const struct pane_env *env)
 {
 	const struct m_alert *a = alerts_find(s, p->pending_key);
+	struct rw_error err = RW_ERROR_INIT;
 	struct batch *b;
 	char *msg;
 
@@ -157,7 +158,7 @@ alerts_prompt_done(struct pane *p, int id, const char *text, const struct snapsh
 		return;
 	}
 	if (id == ALERTS_PROMPT_ACK) {
-		b = alert_user_ack(a, env->user, text, env->now);
+		b = lifecycle_ack(s, a->key, env->user, text, env->now, &err);
 		msg = xasprintf("acknowledged: %s", a->title != NULL ? a->title : a->key);
 	} else {
 		int64_t d;
@@ -167,12 +168,16 @@ alerts_prompt_done(struct pane *p, int id, const char *text, const struct snapsh
 			    "not a duration (use 90s, 30m, 2h or 1d); the alert was not snoozed");
 			return;
 		}
-		b = alert_user_snooze(a, env->user, env->now + d, env->now);
+		b = lifecycle_snooze(s, a->key, env->now + d, env->now, &err);
 		msg = xasprintf("snoozed for %s: %s", text[0] != '\0' ? text : ALERTS_SNOOZE_DEFAULT,
 		    a->title != NULL ? a->title : a->key);
 	}
-	if (env->submit(env->ctx, b) == 0)
+	if (b == NULL) {
+		env->message(env->ctx, CANVAS_CRITICAL, err.message != NULL ? err.message : "failed");
+		err_clear(&err);
+	} else if (env->submit(env->ctx, b) == 0) {
 		env->message(env->ctx, CANVAS_OK, msg);
+	}
 	free(msg);
 }
 

@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "core/timeutil.h"
-#include "panes/alert_user.h"
+#include "rules/lifecycle.h"
 #include "ui/feed_live.h"
 
 static int fake_polls;
@@ -138,7 +138,8 @@ test_feed_live_user_batch(void **state)
 	assert_true(wait_wake(f, 1000));
 	feed_snapshot(f, &s, time_now_ms());
 	assert_int_equal(s.kinds[M_ALERT].n, 1);
-	b = alert_user_ack(m_vec_at(&s.kinds[M_ALERT], 0), "me@here", "", 2000);
+	b = lifecycle_ack(&s, "k", "me@here", "", 2000, &err);
+	assert_non_null(b);
 	snapshot_free(&s);
 	assert_int_equal(feed_submit(f, b, &err), 0);
 	assert_true(wait_wake(f, 1000));
