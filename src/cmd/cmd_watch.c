@@ -11,6 +11,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/cmd_watch.h"
+#include "rules/rules.h"
 #include "core/config.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -220,6 +221,7 @@ cmd_watch_run(int argc, char **argv, struct feed *(*make_feed)(char **why))
 	struct config cfg;
 	struct rw_error err = RW_ERROR_INIT;
 	struct tui_opts t;
+	struct rules_config rules;
 	struct theme theme, mono;
 	const char *theme_name;
 	struct feed *feed;
@@ -235,16 +237,23 @@ cmd_watch_run(int argc, char **argv, struct feed *(*make_feed)(char **why))
 	for (size_t i = 0; i < cfg.nwarnings; i++)
 		fprintf(stderr, "rdswatch: warning: %s\n", cfg.warnings[i]);
 	memset(&t, 0, sizeof t);
+	if (rules_config_load(&cfg, &rules, &err) != 0) {
+		config_free(&cfg);
+		return watch_fail("config", err_format(&err));
+	}
+	t.dash.rules = &rules;
 	rc = watch_settings(&o, &cfg, &t, &theme_name);
 	if (rc < 0)
 		rc = watch_themes(theme_name, &theme, &mono);
 	if (rc >= 0) {
+		rules_config_free(&rules);
 		config_free(&cfg);
 		return rc;
 	}
 	if (tui_check_terminal(&why) != 0 || (feed = make_feed(&why)) == NULL) {
 		theme_free(&theme);
 		theme_free(&mono);
+		rules_config_free(&rules);
 		config_free(&cfg);
 		return watch_fail("cannot open the dashboard", why);
 	}
@@ -260,6 +269,7 @@ cmd_watch_run(int argc, char **argv, struct feed *(*make_feed)(char **why))
 	free(user);
 	theme_free(&theme);
 	theme_free(&mono);
+	rules_config_free(&rules);
 	config_free(&cfg);
 	if (rc < 0)
 		return watch_fail("cannot open the dashboard", why);

@@ -46,8 +46,13 @@ enum pane_action {
 };
 
 /* What the dashboard offers a pane while it draws or handles an action. */
+struct rules_config;
+
 struct pane_env {
 	int64_t now;
+	/* The alert rules' thresholds, so a pane highlights exactly what
+	 * the rules alert on (never NULL: dash uses the defaults). */
+	const struct rules_config *rules;
 	const char *instance;		/* the chosen instance, or NULL for all */
 	const struct canvas *canvas;	/* for symbols (ASCII or not) */
 	const char *user;		/* who acts: "$USER@host" */

@@ -10,6 +10,7 @@
 #include "panes/fmt.h"
 #include "panes/pane.h"
 #include "panes/summary.h"
+#include "rules/rules.h"
 
 enum {
 	C_INSTANCE, C_RETENTION, C_RESTORE, C_AUTO, C_MANUAL, C_PENDING, C_ENGINE, C_MINOR, C_CA,
@@ -49,14 +50,14 @@ backup_rows(struct pane *p, const struct snapshot *s, const struct pane_env *env
 		else
 			table_setf(r, C_RETENTION, 0, (double)i->backup_retention_days, "%lldd",
 			    (long long)i->backup_retention_days);
-		style = summary_restore_lag(i, env->now, buf, sizeof buf, &sort);
+		style = summary_restore_lag(i, env->rules, env->now, buf, sizeof buf, &sort);
 		table_set(r, C_RESTORE, style, sort, buf);
 		style = summary_backup(i, env->now, buf, sizeof buf, &sort);
 		table_set(r, C_AUTO, style, sort, buf);
 		table_set(r, C_MANUAL, 0, i->newest_manual_snapshot != 0 ?
 		    (double)(env->now - i->newest_manual_snapshot) : NAN,
 		    fmt_age(env->now, i->newest_manual_snapshot, buf, sizeof buf));
-		style = summary_maintenance(s, i->id, env->now, buf, sizeof buf, &sort);
+		style = summary_maintenance(s, i->id, env->rules, env->now, buf, sizeof buf, &sort);
 		table_set(r, C_PENDING, style, sort, buf);
 		if (i->newer_minor_versions.n > 0)
 			table_setf(r, C_ENGINE, CANVAS_INFO, NAN, "%s (+%zu)",
@@ -65,7 +66,7 @@ backup_rows(struct pane *p, const struct snapshot *s, const struct pane_env *env
 			table_set(r, C_ENGINE, 0, NAN, i->engine_version);
 		table_set(r, C_MINOR, i->auto_minor_upgrade == 0 ? CANVAS_WARNING : 0, NAN,
 		    fmt_tri(i->auto_minor_upgrade, "yes", "NO"));
-		style = summary_ca(i, env->now, buf, sizeof buf, &sort);
+		style = summary_ca(i, env->rules, env->now, buf, sizeof buf, &sort);
 		table_set(r, C_CA, style, sort, buf);
 		table_setf(r, C_WINDOWS, 0, NAN, "backup %s, maint %s",
 		    i->backup_window != NULL ? i->backup_window : "-",
@@ -90,7 +91,7 @@ backup_detail(struct pane *p, const struct table_row *row, const struct snapshot
 		detail_addf(d, "Retention", 0, "%lld days", (long long)i->backup_retention_days);
 	else
 		detail_add(d, "Retention", CANVAS_STALE, "unknown");
-	detail_time(d, "Latest restorable", summary_restore_lag(i, env->now, buf, sizeof buf, &sort),
+	detail_time(d, "Latest restorable", summary_restore_lag(i, env->rules, env->now, buf, sizeof buf, &sort),
 	    i->latest_restorable_time, env->now);
 	detail_time(d, "Newest automated", summary_backup(i, env->now, buf, sizeof buf, &sort),
 	    i->newest_automated_snapshot, env->now);
@@ -116,12 +117,12 @@ backup_detail(struct pane *p, const struct table_row *row, const struct snapshot
 	    fmt_tri(i->auto_minor_upgrade, "yes", "NO"));
 	detail_add(d, "Maintenance window", 0, i->maintenance_window);
 	detail_add(d, "CA certificate", 0, i->ca_certificate_id);
-	detail_time(d, "CA valid until", summary_ca(i, env->now, buf, sizeof buf, &sort),
+	detail_time(d, "CA valid until", summary_ca(i, env->rules, env->now, buf, sizeof buf, &sort),
 	    i->ca_valid_till, env->now);
 
 	M_VEC_EACH(&s->kinds[M_MAINTENANCE], const struct m_maintenance, m) {
 		int forced_soon = m->forced_apply_date != 0 &&
-		    m->forced_apply_date - env->now <= SUMMARY_FORCED_SOON_MS;
+		    m->forced_apply_date - env->now <= env->rules->forced_maintenance_ms;
 
 		if (m->instance == NULL || strcmp(m->instance, i->id) != 0)
 			continue;

@@ -12,10 +12,10 @@
 #include "core/xmalloc.h"
 #include "panes/fmt.h"
 #include "panes/pane.h"
+#include "rules/rules.h"
 
 /* A burst: this many failures in 5 minutes from one address or for one
  * user (the alert rule's default). */
-#define LOGINS_BURST 5
 
 enum { BY_ADDRESS, BY_USER };
 
@@ -81,11 +81,13 @@ logins_list_add(struct buf *b, const char *word, size_t *n)
 }
 
 static void
-logins_add_group(struct pane *p, const struct m_failed_login **v, size_t n, int64_t now)
+logins_add_group(struct pane *p, const struct m_failed_login **v, size_t n,
+    const struct pane_env *env)
 {
 	struct buf other = BUF_INIT, inst = BUF_INIT;
-	size_t n5 = 0, n1h = 0, nothers = 0, ninst = 0;
+	size_t n5 = 0, n1h = 0, nburst = 0, nothers = 0, ninst = 0;
 	const struct m_failed_login *last = v[0];	/* sorted newest first */
+	int64_t now = env->now;
 	struct table_row *r;
 	int burst;
 	char age[32];
@@ -93,10 +95,12 @@ logins_add_group(struct pane *p, const struct m_failed_login **v, size_t n, int6
 	for (size_t i = 0; i < n; i++) {
 		n5 += v[i]->time >= now - 5 * TIME_MIN;
 		n1h += v[i]->time >= now - TIME_HOUR;
+		nburst += v[i]->time >= now - env->rules->failed_login_window_ms;
 		logins_list_add(&other, logins_other(p, v[i]), &nothers);
 		logins_list_add(&inst, v[i]->instance != NULL ? v[i]->instance : "?", &ninst);
 	}
-	burst = n5 >= LOGINS_BURST;
+	/* A burst by the rule's own measure ([rules] failed_login_*). */
+	burst = nburst >= (size_t)env->rules->failed_login_count;
 	r = table_add(&p->table, logins_group_key(p, last), last, burst ? CANVAS_CRITICAL : 0);
 	table_set(r, C_KEY, 0, NAN, logins_group_key(p, last));
 	table_set(r, C_FLAG, burst ? CANVAS_CRITICAL : 0, burst, burst ? "BURST" : "");
@@ -126,7 +130,7 @@ logins_rows(struct pane *p, const struct snapshot *s, const struct pane_env *env
 	qsort_r(v, n, sizeof *v, logins_cmp, p);
 	for (size_t i = 1; i <= n; i++) {
 		if (i == n || strcmp(logins_group_key(p, v[i]), logins_group_key(p, v[start])) != 0) {
-			logins_add_group(p, v + start, i - start, env->now);
+			logins_add_group(p, v + start, i - start, env);
 			start = i;
 		}
 	}

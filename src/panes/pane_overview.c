@@ -13,6 +13,7 @@
 #include "panes/pane.h"
 #include "panes/series.h"
 #include "panes/summary.h"
+#include "rules/rules.h"
 
 enum {
 	C_INSTANCE, C_STATUS, C_ENGINE, C_ROLE, C_ALERT, C_NOTLS, C_SU, C_FAIL, C_BACKUP, C_MAINT,
@@ -116,7 +117,7 @@ overview_rows(struct pane *p, const struct snapshot *s, const struct pane_env *e
 		table_setf(r, C_FAIL, fails > 0 ? CANVAS_WARNING : 0, (double)fails, "%zu", fails);
 		style = summary_backup(i, env->now, buf, sizeof buf, &sort);
 		table_set(r, C_BACKUP, style, sort, buf);
-		style = summary_maintenance(s, i->id, env->now, buf, sizeof buf, &sort);
+		style = summary_maintenance(s, i->id, env->rules, env->now, buf, sizeof buf, &sort);
 		table_set(r, C_MAINT, style, sort, buf);
 		style = summary_posture(s, i->id, buf, sizeof buf, &sort);
 		table_set(r, C_POSTURE, style, sort, buf);

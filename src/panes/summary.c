@@ -7,6 +7,7 @@
 #include "panes/fmt.h"
 #include "panes/severity.h"
 #include "panes/summary.h"
+#include "rules/rules.h"
 #include "view/canvas.h"
 
 int
@@ -48,7 +49,8 @@ summary_backup(const struct m_instance *i, int64_t now, char *buf, size_t len, d
 }
 
 int
-summary_restore_lag(const struct m_instance *i, int64_t now, char *buf, size_t len, double *sort)
+summary_restore_lag(const struct m_instance *i, const struct rules_config *r, int64_t now,
+    char *buf, size_t len, double *sort)
 {
 	if (i->latest_restorable_time == 0) {
 		snprintf(buf, len, "%s", i->backup_retention_days == 0 ? "none" : "?");
@@ -57,12 +59,12 @@ summary_restore_lag(const struct m_instance *i, int64_t now, char *buf, size_t l
 	}
 	fmt_age(now, i->latest_restorable_time, buf, len);
 	*sort = (double)(now - i->latest_restorable_time);
-	return now - i->latest_restorable_time > SUMMARY_RESTORE_LAG_MS ? CANVAS_WARNING : 0;
+	return now - i->latest_restorable_time > r->backup_lag_ms ? CANVAS_WARNING : 0;
 }
 
 int
-summary_maintenance(const struct snapshot *s, const char *id, int64_t now, char *buf,
-    size_t len, double *sort)
+summary_maintenance(const struct snapshot *s, const char *id, const struct rules_config *r,
+    int64_t now, char *buf, size_t len, double *sort)
 {
 	int64_t forced = 0;
 	size_t n = 0;
@@ -78,7 +80,7 @@ summary_maintenance(const struct snapshot *s, const char *id, int64_t now, char 
 	if (forced != 0) {
 		snprintf(buf, len, "FORCED %s", fmt_age(now, forced, age, sizeof age));
 		*sort = (double)(forced - now);
-		return forced - now <= SUMMARY_FORCED_SOON_MS ? CANVAS_CRITICAL : CANVAS_WARNING;
+		return forced - now <= r->forced_maintenance_ms ? CANVAS_CRITICAL : CANVAS_WARNING;
 	}
 	*sort = n > 0 ? 1e15 - (double)n : 2e15;
 	if (n == 0) {
@@ -90,7 +92,8 @@ summary_maintenance(const struct snapshot *s, const char *id, int64_t now, char 
 }
 
 int
-summary_ca(const struct m_instance *i, int64_t now, char *buf, size_t len, double *sort)
+summary_ca(const struct m_instance *i, const struct rules_config *r, int64_t now, char *buf,
+    size_t len, double *sort)
 {
 	int64_t left = i->ca_valid_till - now;
 
@@ -105,8 +108,7 @@ summary_ca(const struct m_instance *i, int64_t now, char *buf, size_t len, doubl
 		return CANVAS_CRITICAL;
 	}
 	fmt_age(now, i->ca_valid_till, buf, len);
-	return left < SUMMARY_CA_CRITICAL_MS ? CANVAS_CRITICAL :
-	    left < SUMMARY_CA_WARNING_MS ? CANVAS_WARNING : 0;
+	return left < r->ca_critical_ms ? CANVAS_CRITICAL : left < r->ca_warning_ms ? CANVAS_WARNING : 0;
 }
 
 int

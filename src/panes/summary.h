@@ -1,6 +1,7 @@
 /* Per-instance summaries shared by the Overview and Backup & patch panes:
- * each writes a short text into BUF and returns its colour role, with the
- * same thresholds as the alert rules' defaults. */
+ * each writes a short text into BUF and returns its colour role, judged
+ * with the alert rules' own thresholds (R), so the screen highlights what
+ * the rules alert on. */
 #ifndef RW_PANES_SUMMARY_H
 #define RW_PANES_SUMMARY_H
 
@@ -9,11 +10,10 @@
 
 #include "view/snapshot.h"
 
-#define SUMMARY_RESTORE_LAG_MS (15 * 60 * 1000LL)	/* LatestRestorableTime lag */
-#define SUMMARY_SNAPSHOT_AGE_MS (26 * 3600 * 1000LL)	/* newest automated snapshot */
-#define SUMMARY_FORCED_SOON_MS (7 * 24 * 3600 * 1000LL)
-#define SUMMARY_CA_CRITICAL_MS (30 * 24 * 3600 * 1000LL)
-#define SUMMARY_CA_WARNING_MS (90 * 24 * 3600 * 1000LL)
+/* Automated snapshots are daily; older than this the newest one is late. */
+#define SUMMARY_SNAPSHOT_AGE_MS (26 * 3600 * 1000LL)
+
+struct rules_config;
 
 /* The instance status ("available", "storage-full", ...). */
 int summary_status_style(const char *status);
@@ -21,13 +21,14 @@ int summary_status_style(const char *status);
  * snapshot's age. *SORT: a sort value. */
 int summary_backup(const struct m_instance *i, int64_t now, char *buf, size_t len, double *sort);
 /* The lag of LatestRestorableTime behind NOW. */
-int summary_restore_lag(const struct m_instance *i, int64_t now, char *buf, size_t len,
-    double *sort);
+int summary_restore_lag(const struct m_instance *i, const struct rules_config *r, int64_t now,
+    char *buf, size_t len, double *sort);
 /* Pending maintenance: "FORCED in 3d", "2 pending" or "none". */
-int summary_maintenance(const struct snapshot *s, const char *id, int64_t now, char *buf,
-    size_t len, double *sort);
+int summary_maintenance(const struct snapshot *s, const char *id, const struct rules_config *r,
+    int64_t now, char *buf, size_t len, double *sort);
 /* CA certificate expiry: "in 40d" or "EXPIRED". */
-int summary_ca(const struct m_instance *i, int64_t now, char *buf, size_t len, double *sort);
+int summary_ca(const struct m_instance *i, const struct rules_config *r, int64_t now, char *buf,
+    size_t len, double *sort);
 /* Posture: "3 FAIL", "2 unkn" or "ok". */
 int summary_posture(const struct snapshot *s, const char *id, char *buf, size_t len, double *sort);
 /* The worst active alert: "CRIT 2", "WARN 1", "acked" or "ok". */

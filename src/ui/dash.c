@@ -12,6 +12,7 @@
 #include "core/xmalloc.h"
 #include "panes/pane.h"
 #include "panes/severity.h"
+#include "rules/rules.h"
 #include "ui/dash.h"
 #include "ui/help.h"
 #include "ui/keys.h"
@@ -28,6 +29,8 @@ struct dash {
 	struct feed *feed;
 	struct dash_config cfg;
 	char *profile, *region, *user;
+	struct rules_config default_rules;	/* when the caller gives none */
+	const struct rules_config *rules;
 	struct snapshot snap;
 	struct pane **panes;
 	size_t npanes;
@@ -122,6 +125,7 @@ dash_env(struct dash *d)
 {
 	struct pane_env env = {
 		.now = d->now,
+		.rules = d->rules,
 		.instance = d->instance,
 		.canvas = d->canvas,
 		.user = d->user,
@@ -144,6 +148,8 @@ dash_new(struct feed *feed, const struct dash_config *cfg)
 	d->profile = cfg->profile != NULL ? xstrdup(cfg->profile) : NULL;
 	d->region = cfg->region != NULL ? xstrdup(cfg->region) : NULL;
 	d->user = xstrdup(cfg->user != NULL ? cfg->user : "unknown");
+	rules_config_init(&d->default_rules);
+	d->rules = cfg->rules != NULL ? cfg->rules : &d->default_rules;
 	d->refresh_ms = cfg->refresh_ms;
 	for (d->npanes = 0; pane_table[d->npanes] != NULL; d->npanes++)
 		;
@@ -184,6 +190,7 @@ dash_free(struct dash *d)
 	free(d->profile);
 	free(d->region);
 	free(d->user);
+	rules_config_free(&d->default_rules);
 	free(d);
 }
 

@@ -6,6 +6,8 @@
 #ifndef RW_UI_DASH_H
 #define RW_UI_DASH_H
 
+struct rules_config;
+
 #include <stdint.h>
 
 #include "ui/feed.h"
@@ -22,6 +24,9 @@ struct dash_config {
 	const char *profile;	/* shown until the snapshot names its account */
 	const char *region;
 	const char *user;	/* "$USER@host", for acknowledgements */
+	/* Thresholds for highlighting (the [rules] section); NULL: the
+	 * rules' defaults. */
+	const struct rules_config *rules;
 };
 
 struct dash;

@@ -18,6 +18,7 @@
 #include "core/xmalloc.h"
 #include "fleet.h"
 #include "panes/pane.h"
+#include "rules/rules.h"
 #include "view/textcanvas.h"
 
 #define NOW (1795356300000LL)
@@ -69,6 +70,7 @@ struct fixture {
 	struct snapshot snap;
 	struct text_canvas *grid;
 	struct pane_env env;
+	struct rules_config rules;
 	struct pane *pane;
 };
 
@@ -84,6 +86,8 @@ setup(void **state)
 	snapshot_apply(&fx.snap, b);
 	batch_free(b);
 	memset(&fx.env, 0, sizeof fx.env);
+	rules_config_init(&fx.rules);
+	fx.env.rules = &fx.rules;
 	fx.env.now = NOW;
 	fx.env.user = "tester@host";
 	fx.env.prompt = fake_prompt;
@@ -98,6 +102,7 @@ teardown(void **state)
 {
 	(void)state;
 	snapshot_free(&fx.snap);
+	rules_config_free(&fx.rules);
 	pane_free(fx.pane);
 	text_canvas_free(fx.grid);
 	fx.pane = NULL;
