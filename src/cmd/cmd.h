@@ -22,6 +22,7 @@ struct cmd_entry {
 
 extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_version_entry;
+extern const struct cmd_entry cmd_export_entry;
 
 /* Runs rdswatch with the process arguments; returns the exit status. */
 int cmd_main(int argc, char **argv);

@@ -15,5 +15,12 @@ const struct config_keydef config_keys[] = {
 	/* [instance ID]: how to reach one instance's PostgreSQL. */
 	{ "instance", "password", CONFIG_SECRET, "database password (prefer auth = iam or secret:ARN)" },
 
+	/* [history]: the SQLite history (src/store). */
+	{ "history", "file", 0, "history file (default $XDG_STATE_HOME/rdswatch/history.db)" },
+	{ "history", "retention", 0, "how long history is kept (default 30d)" },
+	{ "history", "raw_retention", 0,
+	  "how long metric samples and per-poll numbers keep full resolution before 5-minute "
+	  "aggregates (default 48h)" },
+
 	{ NULL, NULL, 0, NULL },
 };
