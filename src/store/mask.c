@@ -35,10 +35,20 @@ store_mask_space(const char *s)
 	}
 }
 
+/* Whether the word before Q + I ended (a non-identifier character, or
+ * the sanitizer's \n, \r, \t). */
+static int
+store_mask_boundary(const char *q, size_t i)
+{
+	if (i == 0 || !store_mask_ident(q[i - 1]))
+		return 1;
+	return i >= 2 && q[i - 2] == '\\' && (q[i - 1] == 'n' || q[i - 1] == 'r' || q[i - 1] == 't');
+}
+
 static int
 store_mask_is_password(const char *q, size_t i)
 {
-	return strncasecmp(q + i, "password", 8) == 0 && (i == 0 || !store_mask_ident(q[i - 1])) &&
+	return strncasecmp(q + i, "password", 8) == 0 && store_mask_boundary(q, i) &&
 	    !store_mask_ident(q[i + 8]);
 }
 
