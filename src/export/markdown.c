@@ -309,7 +309,8 @@ md_sessions_done(struct md *m)
 {
 	struct md_versions *vs = &m->sessions;
 
-	qsort(vs->v, vs->n, sizeof *vs->v, md_version_cmp);
+	if (vs->n > 1)
+		qsort(vs->v, vs->n, sizeof *vs->v, md_version_cmp);
 	for (size_t i = 0; i < vs->n;) {
 		size_t j = i;
 		int plain = 0, su = 0;
@@ -343,7 +344,8 @@ md_checks_done(struct md *m)
 {
 	struct md_versions *vs = &m->checks;
 
-	qsort(vs->v, vs->n, sizeof *vs->v, md_version_cmp);
+	if (vs->n > 1)
+		qsort(vs->v, vs->n, sizeof *vs->v, md_version_cmp);
 	for (size_t i = 0; i < vs->n; i++) {
 		const struct m_check *c = vs->v[i].rec;
 		const struct m_check *prev = i > 0 && vs->v[i - 1].iid == vs->v[i].iid ?
@@ -380,7 +382,8 @@ md_sources_done(struct md *m)
 {
 	struct md_versions *vs = &m->sources;
 
-	qsort(vs->v, vs->n, sizeof *vs->v, md_version_cmp);
+	if (vs->n > 1)
+		qsort(vs->v, vs->n, sizeof *vs->v, md_version_cmp);
 	for (size_t i = 0; i < vs->n; i++) {
 		const struct m_source_health *h = vs->v[i].rec;
 		const struct m_source_health *prev = i > 0 && vs->v[i - 1].iid == vs->v[i].iid ?

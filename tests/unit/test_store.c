@@ -404,37 +404,40 @@ test_store_debug_log_names_polls(void **state)
 static void
 test_store_submit_never_blocks(void **state)
 {
+	enum { N = 200 };
 	struct store_options o;
 	struct rw_error err = RW_ERROR_INIT;
 	struct store *st;
 	struct store_stats stats;
+	struct batch *pre[N];
 	int64_t t0;
 
 	(void)state;
 	store_options_init(&o);
 	o.path = path_of("busy.db");
-	o.queue_max = 50;
+	o.queue_max = 20;
 	assert_int_equal(store_open(&st, &o, &err), 0);
-	t0 = time_mono_ms();
-	/* Far more than the writer can commit meanwhile. */
-	for (int i = 0; i < 400; i++) {
-		struct batch *b = batch_new("cloudwatch", T0 + i * 1000);
-
+	for (int i = 0; i < N; i++) {
+		pre[i] = batch_new("cloudwatch", T0 + i * 1000);
 		for (int k = 0; k < 2000; k++) {
-			struct m_metric *m = batch_add(b, M_METRIC);
+			struct m_metric *m = batch_add(pre[i], M_METRIC);
 
 			m_str_set(&m->instance, "db-a");
 			m_str_set(&m->name, k % 2 ? "CPUUtilization" : "FreeableMemory");
 			m->time = T0 + i * 1000 + k;
 			m->value = k;
 		}
-		store_submit(st, b);
 	}
-	assert_true(time_mono_ms() - t0 < 5000);
+	/* Far more than the writer can commit meanwhile: the caller never
+	 * waits for it (a full queue drops, and counts, instead). */
+	t0 = time_mono_ms();
+	for (int i = 0; i < N; i++)
+		store_submit(st, pre[i]);
+	assert_true(time_mono_ms() - t0 < 1000);
 	store_flush(st);
 	store_get_stats(st, &stats);
 	assert_true(stats.dropped > 0);
-	assert_int_equal(stats.committed + stats.dropped, 400);
+	assert_int_equal(stats.committed + stats.dropped, N);
 	store_close(st);
 }
 
