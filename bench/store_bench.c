@@ -251,6 +251,31 @@ report_tables(const char *path)
 	sqlite3_close(db);
 }
 
+/* A copy of template B at time T (copying is cheaper than building: the
+ * figure is the store's, not the generator's). */
+static struct batch *
+batch_at(const struct batch *b, int64_t t)
+{
+	struct batch *c = batch_new(b->source, t);
+	int64_t d = t - b->polled_at;
+
+	c->complete = b->complete;
+	for (size_t i = 0; i < b->covers.n; i++)
+		batch_cover(c, b->covers.v[i]);
+	for (int k = 0; k < M_KIND_COUNT; k++) {
+		for (size_t i = 0; i < b->kinds[k].n; i++)
+			m_vec_push_copy(&c->kinds[k], m_vec_at(&b->kinds[k], i));
+	}
+	M_VEC_EACH(&c->kinds[M_SOURCE_HEALTH], struct m_source_health, h) {
+		h->last_attempt += d;
+		h->last_success += d;
+		h->next_poll += d;
+	}
+	M_VEC_EACH(&c->kinds[M_PG_HEALTH], struct m_pg_health, h)
+		h->observed_at = t;
+	return c;
+}
+
 /* Simulated days: the writer and its pruning run on a clock that follows
  * the batches. */
 static int
@@ -264,17 +289,24 @@ bench_size(const char *dir, int days)
 	long batches = 0;
 	int64_t session_rows;
 
+	struct batch *start_tpl[NINST], *poll_tpl[NINST];
+
 	unlink(path);
 	sim_now = start;
 	st = bench_open(path, sim_clock);
+	for (int i = 0; i < NINST; i++) {
+		start_tpl[i] = pg_batch(i, start, 1);
+		poll_tpl[i] = pg_batch(i, start, 0);
+	}
 	for (int64_t t = start; t < end; t += 5 * TIME_SEC) {
 		sim_now = t;
-		/* Each pg source polls every 5 s, spread over the 5 s. */
+		/* Each pg source polls every 5 s, spread over the 5 s; the
+		 * scheduler sends "poll started" health, then the poll. */
 		for (int i = 0; i < NINST; i++) {
 			int64_t ti = t + i * 100;
 
-			store_submit(st, pg_batch(i, ti, 1));
-			store_submit(st, pg_batch(i, ti + 15, 0));
+			store_submit(st, batch_at(start_tpl[i], ti));
+			store_submit(st, batch_at(poll_tpl[i], ti + 15));
 			batches += 2;
 		}
 		if (t % TIME_MIN == 0) {
@@ -283,11 +315,15 @@ bench_size(const char *dir, int days)
 			batches += 2;
 		}
 		wait_queue(st, 2000);
-		if (t % TIME_DAY == 0 && t != start) {
-			printf("  day %lld: %.0f s, %.1f MB\n", (long long)((t - start) / TIME_DAY),
+		if ((t - start) % TIME_DAY == 0 && t != start) {
+			printf("  after day %lld: %.0f s, %.1f MB\n", (long long)((t - start) / TIME_DAY),
 			    secs(time_mono_ms() - t0), (double)file_size(path) / 1e6);
 			fflush(stdout);
 		}
+	}
+	for (int i = 0; i < NINST; i++) {
+		batch_free(start_tpl[i]);
+		batch_free(poll_tpl[i]);
 	}
 	sim_now = end;
 	store_flush(st);
@@ -387,10 +423,10 @@ rules_batch(int64_t t)
 		}
 		if (i % 5 == 0) {
 			struct m_alert *a = batch_add(b, M_ALERT);
-			char key[48];
+			char *key = xasprintf("cpu:%s", inst_names[i]);
 
-			snprintf(key, sizeof key, "cpu:%s", inst_names[i]);
 			m_str_set(&a->key, key);
+			free(key);
 			m_str_set(&a->instance, inst_names[i]);
 			m_str_set(&a->severity, "warning");
 			m_str_set(&a->state, "active");

@@ -180,8 +180,10 @@ static int
 store_apply_load_one(void *ctx, const struct store_state_row *row)
 {
 	struct store_map *m = ctx;
-	struct store_cur *c = store_map_add(m, row->rec);
+	char *scope = store_policy_scope(store_policy_get(m_kind_of(m->type)), row->rec);
+	struct store_cur *c = store_map_add(m, row->rec, scope);
 
+	free(scope);
 	c->iid = row->iid;
 	c->vfrom = row->vfrom;
 	c->follow = row->follow;
@@ -528,12 +530,15 @@ store_apply_open(struct store_writer *w, const struct store_policy *p, const voi
 {
 	sqlite3_stmt *st = w->sql[p->kind].insert;
 	struct store_cur *c;
+	char *scope;
 
 	sqlite3_bind_int64(st, 1, t);
 	store_apply_bind_fields(st, 2, p, rec, store_apply_want_key, 0);
 	if (store_apply_run(st) != 0)
 		return -1;
-	c = store_map_add(&w->cur[p->kind], rec);
+	scope = store_policy_scope(p, rec);
+	c = store_map_add(&w->cur[p->kind], rec, scope);
+	free(scope);
 	c->iid = sqlite3_last_insert_rowid(w->db);
 	*out = c;
 	if (store_apply_write_version(w, p, c, rec, t, store_apply_follow(p, rec, t)) != 0)
@@ -568,11 +573,25 @@ store_apply_update(struct store_writer *w, const struct batch *b, const struct s
 		    store_apply_follow(p, rec, b->polled_at)) != 0)
 			return -1;
 	}
-	if (p->nsampled > 0 && !store_apply_same_sample(p, c, rec) &&
-	    store_apply_write_sample(w, p, c, rec, t) != 0)
-		return -1;
+	if (p->nsampled > 0 && !store_apply_same_sample(p, c, rec)) {
+		if (store_apply_write_sample(w, p, c, rec, t) != 0)
+			return -1;
+		same = 0;
+	}
+	if (same) {
+		/* Only "observed at" moved: no copy of the whole record. */
+		for (int j = 0; j < p->npolltime; j++)
+			store_row_field_copy(&p->type->fields[p->polltime[j]], c->rec, rec);
+		return 0;
+	}
 	m_free(p->type, c->rec);
 	m_copy(p->type, c->rec, rec);
+	if (m_kind_flow(p->kind) == M_STATE) {
+		char *scope = store_policy_scope(p, rec);
+
+		store_map_set_scope(&w->cur[p->kind], c, scope);
+		free(scope);
+	}
 	return 0;
 }
 
@@ -606,6 +625,25 @@ store_apply_close_one(void *ctx, struct store_cur *c)
 	store_map_remove(&x->w->cur[x->p->kind], c);
 }
 
+/* What a batch given in full for KIND no longer holds has gone: only the
+ * records of the scopes it speaks for are visited. */
+static int
+store_apply_close(struct store_writer *w, const struct batch *b, const struct store_policy *p)
+{
+	struct store_apply_close_ctx x = { w, b, p, 0 };
+
+	if (p->scope_region) {
+		char *scope = store_policy_region_scope(b->region, b->profile);
+
+		store_map_each_in(&w->cur[p->kind], scope, store_apply_close_one, &x);
+		free(scope);
+	} else {
+		for (size_t i = 0; i < b->covers.n && x.rc == 0; i++)
+			store_map_each_in(&w->cur[p->kind], b->covers.v[i], store_apply_close_one, &x);
+	}
+	return x.rc;
+}
+
 static int
 store_apply_state(struct store_writer *w, struct batch *b, enum m_kind kind)
 {
@@ -630,12 +668,8 @@ store_apply_state(struct store_writer *w, struct batch *b, enum m_kind kind)
 		}
 		c->seen = w->seq;
 	}
-	if (batch_is_complete(b, kind)) {
-		struct store_apply_close_ctx x = { w, b, p, 0 };
-
-		store_map_each(&w->cur[kind], store_apply_close_one, &x);
-		return x.rc;
-	}
+	if (batch_is_complete(b, kind))
+		return store_apply_close(w, b, p);
 	return 0;
 }
 
@@ -728,13 +762,20 @@ store_apply_batch(struct store_writer *w, struct batch *b)
 }
 
 int
-store_apply_commit(struct store_writer *w, struct batch *b, int64_t *poll_id, struct rw_error *err)
+store_apply_commit(struct store_writer *w, struct batch **b, size_t n, int64_t *first_id,
+    struct rw_error *err)
 {
 	struct rw_error ignored = RW_ERROR_INIT;
 
 	if (sqlite3_exec(w->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return store_schema_error(w->db, "begin", err);
-	if (store_apply_batch(w, b) != 0 || store_apply_meta(w, "last_poll_id", w->poll_id + 1) != 0) {
+	for (size_t i = 0; i < n; i++) {
+		if (store_apply_batch(w, b[i]) != 0) {
+			store_schema_error(w->db, "write", err);
+			goto fail;
+		}
+	}
+	if (store_apply_meta(w, "last_poll_id", w->poll_id + (int64_t)n) != 0) {
 		store_schema_error(w->db, "write", err);
 		goto fail;
 	}
@@ -742,7 +783,8 @@ store_apply_commit(struct store_writer *w, struct batch *b, int64_t *poll_id, st
 		store_schema_error(w->db, "commit", err);
 		goto fail;
 	}
-	*poll_id = ++w->poll_id;
+	*first_id = w->poll_id + 1;
+	w->poll_id += (int64_t)n;
 	return 0;
 fail:
 	sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);

@@ -51,9 +51,10 @@ struct store_writer {
 struct store_writer *store_apply_new(sqlite3 *db, const struct store_options *opt,
     struct rw_error *err);
 void store_apply_free(struct store_writer *w);
-/* Commits B in one transaction; on success *POLL_ID is its id. On
+/* Commits the N batches B in one transaction (each batch whole or not
+ * at all); on success their ids are *FIRST_ID, *FIRST_ID + 1, ... On
  * failure the transaction is rolled back and the index reloaded. */
-int store_apply_commit(struct store_writer *w, struct batch *b, int64_t *poll_id,
+int store_apply_commit(struct store_writer *w, struct batch **b, size_t n, int64_t *first_id,
     struct rw_error *err);
 
 /* Steps a prepared statement to completion and resets it. */

@@ -203,6 +203,7 @@ struct store_history_vctx {
 	const struct store_query *q;
 	store_item_fn fn;
 	void *ctx;
+	sqlite3_stmt *scope_poll;
 };
 
 static int
@@ -227,7 +228,7 @@ store_history_version_row(void *ctx, sqlite3_stmt *q)
 		 * scope before it ended (or before the window's end). */
 		char *scope = store_policy_scope(p, row.rec);
 		int64_t end = it.until != 0 && it.until - 1 < x->q->to ? it.until - 1 : x->q->to;
-		int64_t t = scope != NULL ? store_read_scope_poll(x->st->rdb, scope, x->kind, end) : 0;
+		int64_t t = scope != NULL ? store_read_scope_poll(x->scope_poll, scope, x->kind, end) : 0;
 
 		free(scope);
 		if (t < row.vfrom)
@@ -249,7 +250,7 @@ store_history_versions(struct store *st, enum m_kind kind, const struct store_qu
     store_item_fn fn, void *ctx, struct rw_error *err)
 {
 	const struct store_policy *p = store_policy_get(kind);
-	struct store_history_vctx x = { st, kind, q, fn, ctx };
+	struct store_history_vctx x = { st, kind, q, fn, ctx, NULL };
 	struct buf sql = BUF_INIT;
 	int rc;
 
@@ -267,7 +268,12 @@ store_history_versions(struct store *st, enum m_kind kind, const struct store_qu
 	buf_append_str(&sql, " WHERE i.\"_from\" <= ?2 AND (i.\"_to\" IS NULL OR i.\"_to\" > ?1)) "
 	    "WHERE \"_from\" <= ?2 AND (\"_until\" IS NULL OR \"_until\" > ?1) "
 	    "ORDER BY 4, 1");
-	rc = store_history_run(st, sql.data, q->from, q->to, store_history_version_row, &x, err);
+	pthread_mutex_lock(&st->rlock);
+	x.scope_poll = store_read_scope_poll_prepare(st->rdb, err);
+	pthread_mutex_unlock(&st->rlock);
+	rc = x.scope_poll != NULL ? store_history_run(st, sql.data, q->from, q->to,
+	    store_history_version_row, &x, err) : -1;
+	sqlite3_finalize(x.scope_poll);
 	buf_free(&sql);
 	return rc;
 }

@@ -6,6 +6,18 @@
 #include "core/xmalloc.h"
 #include "store/map.h"
 
+static uint64_t
+store_map_str_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
 void
 store_map_init(struct store_map *m, const struct m_type *t)
 {
@@ -13,6 +25,91 @@ store_map_init(struct store_map *m, const struct m_type *t)
 	m->nbuckets = 64;
 	m->buckets = xcalloc(m->nbuckets, sizeof *m->buckets);
 	m->n = 0;
+	m->nsbuckets = 64;
+	m->sbuckets = xcalloc(m->nsbuckets, sizeof *m->sbuckets);
+	m->nscopes = 0;
+}
+
+static struct store_scope *
+store_map_scope(struct store_map *m, const char *name, int create)
+{
+	uint64_t h = store_map_str_hash(name);
+	struct store_scope *s;
+	size_t len;
+
+	for (s = m->sbuckets[h & (m->nsbuckets - 1)]; s != NULL; s = s->next) {
+		if (s->hash == h && strcmp(s->name, name) == 0)
+			return s;
+	}
+	if (!create)
+		return NULL;
+	if (m->nscopes >= m->nsbuckets) {
+		size_t n = m->nsbuckets * 2;
+		struct store_scope **b = xcalloc(n, sizeof *b);
+
+		for (size_t i = 0; i < m->nsbuckets; i++) {
+			for (struct store_scope *x = m->sbuckets[i], *next; x != NULL; x = next) {
+				next = x->next;
+				x->next = b[x->hash & (n - 1)];
+				b[x->hash & (n - 1)] = x;
+			}
+		}
+		free(m->sbuckets);
+		m->sbuckets = b;
+		m->nsbuckets = n;
+	}
+	len = strlen(name);
+	s = xcalloc(1, sizeof *s + len + 1);
+	memcpy(s->name, name, len + 1);
+	s->hash = h;
+	s->next = m->sbuckets[h & (m->nsbuckets - 1)];
+	m->sbuckets[h & (m->nsbuckets - 1)] = s;
+	m->nscopes++;
+	return s;
+}
+
+static void
+store_map_unlink_scope(struct store_cur *c)
+{
+	if (c->scope == NULL)
+		return;
+	if (c->sprev != NULL)
+		c->sprev->snext = c->snext;
+	else
+		c->scope->head = c->snext;
+	if (c->snext != NULL)
+		c->snext->sprev = c->sprev;
+	c->scope = NULL;
+	c->snext = c->sprev = NULL;
+}
+
+void
+store_map_set_scope(struct store_map *m, struct store_cur *c, const char *scope)
+{
+	struct store_scope *s = scope != NULL ? store_map_scope(m, scope, 1) : NULL;
+
+	if (s == c->scope)
+		return;
+	store_map_unlink_scope(c);
+	if (s == NULL)
+		return;
+	c->scope = s;
+	c->snext = s->head;
+	if (s->head != NULL)
+		s->head->sprev = c;
+	s->head = c;
+}
+
+void
+store_map_each_in(struct store_map *m, const char *scope,
+    void (*fn)(void *ctx, struct store_cur *c), void *ctx)
+{
+	struct store_scope *s = store_map_scope(m, scope, 0);
+
+	for (struct store_cur *c = s != NULL ? s->head : NULL, *next; c != NULL; c = next) {
+		next = c->snext;
+		fn(ctx, c);
+	}
 }
 
 static void
@@ -40,6 +137,16 @@ store_map_free(struct store_map *m)
 	m->buckets = NULL;
 	m->nbuckets = 0;
 	m->n = 0;
+	for (size_t i = 0; i < m->nsbuckets; i++) {
+		for (struct store_scope *x = m->sbuckets[i], *next; x != NULL; x = next) {
+			next = x->next;
+			free(x);
+		}
+	}
+	free(m->sbuckets);
+	m->sbuckets = NULL;
+	m->nsbuckets = 0;
+	m->nscopes = 0;
 }
 
 struct store_cur *
@@ -77,7 +184,7 @@ store_map_grow(struct store_map *m)
 }
 
 struct store_cur *
-store_map_add(struct store_map *m, const void *rec)
+store_map_add(struct store_map *m, const void *rec, const char *scope)
 {
 	struct store_cur *c = xcalloc(1, sizeof *c);
 	size_t i;
@@ -91,6 +198,7 @@ store_map_add(struct store_map *m, const void *rec)
 	c->next = m->buckets[i];
 	m->buckets[i] = c;
 	m->n++;
+	store_map_set_scope(m, c, scope);
 	return c;
 }
 
@@ -105,22 +213,8 @@ store_map_remove(struct store_map *m, struct store_cur *c)
 		return;
 	*pp = c->next;
 	m->n--;
+	store_map_unlink_scope(c);
 	store_map_free_entry(m->type, c);
-}
-
-void
-store_map_each(struct store_map *m, void (*fn)(void *ctx, struct store_cur *c), void *ctx)
-{
-	for (size_t i = 0; i < m->nbuckets; i++) {
-		struct store_cur *c = m->buckets[i];
-
-		while (c != NULL) {
-			struct store_cur *next = c->next;
-
-			fn(ctx, c);
-			c = next;
-		}
-	}
 }
 
 struct store_ids_entry {
@@ -133,13 +227,7 @@ struct store_ids_entry {
 static uint64_t
 store_ids_hash(const char *s)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
+	return store_map_str_hash(s);
 }
 
 void

@@ -19,6 +19,17 @@ struct store_cur {
 	unsigned follow;		/* poll-time fields that follow the carrying poll */
 	uint64_t seen;			/* the batch sequence that last carried it */
 	void *rec;			/* the record as last written */
+	struct store_scope *scope;	/* the scope it belongs to, or NULL */
+	struct store_cur *snext, *sprev;	/* the scope's list */
+};
+
+/* The current records of one scope (an instance, or a region and
+ * profile), so a batch given in full for a scope visits only those. */
+struct store_scope {
+	struct store_scope *next;
+	uint64_t hash;
+	struct store_cur *head;
+	char name[];
 };
 
 struct store_map {
@@ -26,17 +37,23 @@ struct store_map {
 	struct store_cur **buckets;
 	size_t nbuckets;
 	size_t n;
+	struct store_scope **sbuckets;
+	size_t nsbuckets;
+	size_t nscopes;
 };
 
 void store_map_init(struct store_map *m, const struct m_type *t);
 void store_map_free(struct store_map *m);
 /* The entry whose record has KEY's natural key, or NULL. */
 struct store_cur *store_map_find(const struct store_map *m, const void *key);
-/* Adds an entry holding a copy of REC. */
-struct store_cur *store_map_add(struct store_map *m, const void *rec);
+/* Adds an entry holding a copy of REC, in SCOPE (may be NULL). */
+struct store_cur *store_map_add(struct store_map *m, const void *rec, const char *scope);
 void store_map_remove(struct store_map *m, struct store_cur *c);
-/* Calls FN for each entry; FN may remove the entry it is given. */
-void store_map_each(struct store_map *m, void (*fn)(void *ctx, struct store_cur *c), void *ctx);
+/* Moves C to SCOPE (may be NULL) when its record changed scope. */
+void store_map_set_scope(struct store_map *m, struct store_cur *c, const char *scope);
+/* Calls FN for each entry of SCOPE; FN may remove the entry it is given. */
+void store_map_each_in(struct store_map *m, const char *scope,
+    void (*fn)(void *ctx, struct store_cur *c), void *ctx);
 
 /* A string to id map. */
 struct store_ids_entry;

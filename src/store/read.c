@@ -134,24 +134,27 @@ store_read_fact_row(sqlite3_stmt *st, const struct store_schema *s, enum m_kind 
 	return sqlite3_column_int64(st, 0);
 }
 
-int64_t
-store_read_scope_poll(sqlite3 *db, const char *scope, enum m_kind kind, int64_t at)
+sqlite3_stmt *
+store_read_scope_poll_prepare(sqlite3 *db, struct rw_error *err)
 {
-	static const char sql[] =
+	return store_read_prepare(db,
 	    "SELECT p.\"_t\" FROM \"scope_polls\" p JOIN \"scopes\" s ON s.\"_id\" = p.\"_scope\" "
 	    "WHERE s.\"scope\" = ?1 AND p.\"_t\" <= ?2 AND (p.\"kinds\" & ?3) != 0 "
-	    "ORDER BY p.\"_t\" DESC LIMIT 1";
-	sqlite3_stmt *st;
+	    "ORDER BY p.\"_t\" DESC LIMIT 1", err);
+}
+
+int64_t
+store_read_scope_poll(sqlite3_stmt *st, const char *scope, enum m_kind kind, int64_t at)
+{
 	int64_t t = 0;
 
-	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
-		return 0;
 	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, at);
 	sqlite3_bind_int64(st, 3, (int64_t)1 << kind);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		t = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 	return t;
 }
 
@@ -192,6 +195,9 @@ store_series_find(const struct store_series_set *set, int64_t id)
 {
 	size_t lo = 0, hi = set->n;
 
+	/* Ids are dense from 1 unless pruning removed some: try that first. */
+	if (id >= 1 && (uint64_t)id <= set->n && set->v[id - 1].id == id)
+		return &set->v[id - 1];
 	/* Ordered by id: binary search. */
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;

@@ -45,8 +45,9 @@ int64_t store_read_fact_row(sqlite3_stmt *st, const struct store_schema *s, enum
     void *rec);
 
 /* The time of the last poll at or before AT that gave KIND in full for
- * SCOPE, or 0. */
-int64_t store_read_scope_poll(sqlite3 *db, const char *scope, enum m_kind kind, int64_t at);
+ * SCOPE, or 0, with a statement from store_read_scope_poll_prepare. */
+sqlite3_stmt *store_read_scope_poll_prepare(sqlite3 *db, struct rw_error *err);
+int64_t store_read_scope_poll(sqlite3_stmt *st, const char *scope, enum m_kind kind, int64_t at);
 
 /* A metric series: id to instance, name, unit, period. */
 struct store_series {

@@ -24,7 +24,7 @@
 
 struct store_at {
 	struct snapshot *s;
-	sqlite3 *db;
+	sqlite3_stmt *scope_poll;
 	enum m_kind kind;
 	int64_t at;
 	struct store_ids carriers;	/* scope -> last full poll + 1 */
@@ -36,7 +36,7 @@ store_at_carrier(struct store_at *x, const char *scope)
 	int64_t t = store_ids_get(&x->carriers, scope);
 
 	if (t == 0) {
-		t = store_read_scope_poll(x->db, scope, x->kind, x->at) + 1;
+		t = store_read_scope_poll(x->scope_poll, scope, x->kind, x->at) + 1;
 		store_ids_put(&x->carriers, scope, t);
 	}
 	return t - 1;
@@ -235,12 +235,15 @@ store_at_fill(struct store *st, struct snapshot *s, struct rw_error *err)
 		} else if (m_kind_flow(kind) == M_APPEND) {
 			rc = store_at_facts(st, s, kind, err);
 		} else {
-			struct store_at x = { s, st->rdb, kind, s->at, { NULL, 0, 0 } };
+			struct store_at x = { s, NULL, kind, s->at, { NULL, 0, 0 } };
 
+			if ((x.scope_poll = store_read_scope_poll_prepare(st->rdb, err)) == NULL)
+				return -1;
 			store_ids_init(&x.carriers);
 			rc = store_read_state(st->rdb, &st->schema, kind, s->at, store_at_state_row, &x,
 			    err);
 			store_ids_free(&x.carriers);
+			sqlite3_finalize(x.scope_poll);
 		}
 		if (rc != 0)
 			return -1;

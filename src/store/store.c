@@ -27,6 +27,8 @@
 #define STORE_PRUNE_INTERVAL_MS (60 * 1000)	/* a full pass when idle */
 #define STORE_PRUNE_BUSY_MS 250			/* at most one step this often under load */
 #define STORE_PRUNE_STEP_MS 20
+#define STORE_GROUP_MAX 64		/* batches in one transaction, at most */
+#define STORE_GROUP_RECORDS 50000	/* ... or about this many records */
 
 void
 store_options_init(struct store_options *o)
@@ -264,6 +266,10 @@ store_open_reader(struct store *st, struct rw_error *err)
 	}
 	if (store_connect(st, 0, &st->rdb, err) != 0)
 		return -1;
+	/* Snapshots and exports scan hours of samples: a larger cache, and
+	 * the file mapped rather than copied page by page. */
+	sqlite3_exec(st->rdb, "PRAGMA cache_size = -32768; PRAGMA mmap_size = 268435456", NULL, NULL,
+	    NULL);
 	if (st->opt.readonly) {
 		int v = store_schema_version(st->rdb);
 
@@ -324,46 +330,58 @@ store_wake(struct store *st)
 		log_debug(LOG_STORE, "wake: %s", strerror(errno));
 }
 
+/* Commits N queued batches in one transaction (group commit: under load
+ * the writer takes what is waiting, so a backlog costs one commit, not
+ * one per batch; each batch is still all or nothing). */
 static void
-store_commit_one(struct store *st, struct batch *b)
+store_commit_group(struct store *st, struct batch **b, size_t n)
 {
 	struct rw_error err = RW_ERROR_INIT;
 	int64_t t0 = time_mono_ms(), id = 0;
-	size_t n = batch_count(b);
-	int rc = store_apply_commit(st->w, b, &id, &err);
+	int rc = store_apply_commit(st->w, b, n, &id, &err);
 
+	if (rc != 0 && n > 1) {
+		/* One bad batch must not take the others with it. */
+		err_clear(&err);
+		for (size_t i = 0; i < n; i++)
+			store_commit_group(st, &b[i], 1);
+		return;
+	}
 	pthread_mutex_lock(&st->lock);
 	if (rc == 0) {
-		st->stats.committed++;
-		st->stats.last_poll_id = id;
+		st->stats.committed += n;
+		st->stats.last_poll_id = id + (int64_t)n - 1;
 	} else {
 		char *msg = err_format(&err);
 
-		st->stats.failed++;
+		st->stats.failed += n;
 		snprintf(st->stats.last_error, sizeof st->stats.last_error, "%s", msg);
 		free(msg);
 	}
 	pthread_mutex_unlock(&st->lock);
-	if (rc == 0) {
-		log_debug(LOG_STORE, "committed poll %lld: source %s, polled_at %lld, %zu records, %lld ms",
-		    (long long)id, b->source, (long long)b->polled_at, n,
-		    (long long)(time_mono_ms() - t0));
-	} else {
-		log_debug(LOG_STORE, "batch from %s (polled_at %lld) not committed: %s", b->source,
-		    (long long)b->polled_at, err.message != NULL ? err.message : "?");
+	for (size_t i = 0; i < n; i++) {
+		if (rc == 0)
+			log_debug(LOG_STORE, "committed poll %lld: source %s, polled_at %lld, "
+			    "%zu records, %lld ms", (long long)(id + (int64_t)i), b[i]->source,
+			    (long long)b[i]->polled_at, batch_count(b[i]),
+			    (long long)(time_mono_ms() - t0));
+		else
+			log_debug(LOG_STORE, "batch from %s (polled_at %lld) not committed: %s",
+			    b[i]->source, (long long)b[i]->polled_at,
+			    err.message != NULL ? err.message : "?");
+		if (rc == 0 && st->opt.forward) {
+			pthread_mutex_lock(&st->lock);
+			if (st->nfwd == st->capfwd) {
+				st->capfwd = st->capfwd ? st->capfwd * 2 : 64;
+				st->fwd = xreallocarray(st->fwd, st->capfwd, sizeof *st->fwd);
+			}
+			st->fwd[st->nfwd++] = b[i];
+			pthread_mutex_unlock(&st->lock);
+		} else {
+			batch_free(b[i]);
+		}
 	}
 	err_clear(&err);
-	if (rc == 0 && st->opt.forward) {
-		pthread_mutex_lock(&st->lock);
-		if (st->nfwd == st->capfwd) {
-			st->capfwd = st->capfwd ? st->capfwd * 2 : 64;
-			st->fwd = xreallocarray(st->fwd, st->capfwd, sizeof *st->fwd);
-		}
-		st->fwd[st->nfwd++] = b;
-		pthread_mutex_unlock(&st->lock);
-		b = NULL;
-	}
-	batch_free(b);
 	if (rc == 0)
 		store_wake(st);
 }
@@ -392,7 +410,8 @@ store_writer_main(void *arg)
 
 	pthread_mutex_lock(&st->lock);
 	for (;;) {
-		struct batch *b;
+		struct batch *group[STORE_GROUP_MAX];
+		size_t n, records;
 
 		if (st->prune_request != 0) {
 			int64_t now = st->prune_request;
@@ -425,13 +444,18 @@ store_writer_main(void *arg)
 			pthread_cond_timedwait(&st->work, &st->lock, &ts);
 			continue;
 		}
-		b = st->queue[st->qhead];
-		st->qhead = (st->qhead + 1) % st->qcap;
-		st->qlen--;
+		n = 0;
+		records = 0;
+		while (st->qlen > 0 && n < STORE_GROUP_MAX && records < STORE_GROUP_RECORDS) {
+			group[n] = st->queue[st->qhead];
+			records += batch_count(group[n++]);
+			st->qhead = (st->qhead + 1) % st->qcap;
+			st->qlen--;
+		}
 		st->writing = 1;
 		pthread_mutex_unlock(&st->lock);
 
-		store_commit_one(st, b);
+		store_commit_group(st, group, n);
 		if (time_mono_ms() - last_step >= STORE_PRUNE_BUSY_MS &&
 		    (more || time_mono_ms() - last_pass >= STORE_PRUNE_INTERVAL_MS)) {
 			if (!more)

@@ -16,7 +16,7 @@ commits() { awk '/committed poll/ { n++ } END { print n + 0 }' "$log" 2>/dev/nul
 
 for run in $(seq 1 20); do
 	before=$(commits)
-	"$driver" --history "$db" --debug store --log "$log" --forever --samples 4000 heavy \
+	"$driver" --history "$db" --debug store --log "$log" --forever --samples 3000 heavy \
 		2>"$RW_TMP/err" &
 	pid=$!
 	deadline=$((SECONDS + 60))

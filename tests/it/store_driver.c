@@ -411,6 +411,7 @@ main(int argc, char **argv)
 
 		fprintf(stderr, "store_driver: %s\n", msg);
 		free(msg);
+		err_clear(&err);
 		return 1;
 	}
 	if (strcmp(argv[optind], "heavy") == 0) {

@@ -10,7 +10,7 @@ driver=$top_builddir/tests/it/store_driver
 [ -x "$driver" ] || rw_fail "store_driver not built at $driver"
 db=$RW_TMP/history.db
 
-"$driver" --history "$db" --debug store --log "$RW_TMP/a.log" --forever --samples 2000 heavy \
+"$driver" --history "$db" --debug store --log "$RW_TMP/a.log" --forever --samples 10 heavy \
 	2>"$RW_TMP/a.err" &
 a=$!
 deadline=$((SECONDS + 60))
