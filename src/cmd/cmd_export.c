@@ -307,7 +307,7 @@ done:
 
 const struct cmd_entry cmd_export_entry = {
 	.name = "export",
-	.args = "[--since DUR | --from T [--to T]] [-f FORMAT] [-o PATH]",
+	.args = "[OPTIONS]",
 	.summary = "write history over a window as a Markdown timeline, JSON Lines or CSV",
 	.exec = cmd_export_exec,
 };
