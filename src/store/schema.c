@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "core/buf.h"
-#include "core/sanitize.h"
 #include "core/xmalloc.h"
 #include "store/policy.h"
 #include "store/row.h"
@@ -298,13 +297,10 @@ store_schema_has(const struct store_schema *s, enum m_kind kind, int field)
 static int
 store_schema_refuse(const char *name, int have, int know, struct rw_error *err)
 {
-	char *clean = sanitize_str(name);
-
 	err_set(err, ERR_CONFIG, "history", "open",
 	    "%s was written by a newer rdswatch (history schema version %d; this rdswatch "
 	    "knows up to %d): upgrade rdswatch, or use --history FILE for another file",
-	    clean, have, know);
-	free(clean);
+	    name, have, know);
 	return -1;
 }
 
@@ -319,11 +315,8 @@ store_schema_migrate(sqlite3 *db, const char *name, const struct store_migration
 	if (writable && store_schema_exec(db, "BEGIN IMMEDIATE", err) != 0)
 		return -1;
 	if (!store_schema_is_ours(db)) {
-		char *clean = sanitize_str(name);
-
 		err_set(err, ERR_CONFIG, "history", "open",
-		    "%s is not an rdswatch history file (it holds other tables)", clean);
-		free(clean);
+		    "%s is not an rdswatch history file (it holds other tables)", name);
 		goto fail;
 	}
 	have = store_schema_version(db);
@@ -333,13 +326,10 @@ store_schema_migrate(sqlite3 *db, const char *name, const struct store_migration
 	}
 	if (!writable) {
 		if (have < know) {
-			char *clean = sanitize_str(name);
-
 			err_set(err, ERR_CONFIG, "history", "open",
 			    "%s has history schema version %d and needs upgrading to %d, which "
 			    "reading alone does not do: run rdswatch once with it to upgrade",
-			    clean, have, know);
-			free(clean);
+			    name, have, know);
 			return -1;
 		}
 		return 0;

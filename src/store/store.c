@@ -16,7 +16,6 @@
 
 #include "core/files.h"
 #include "core/log.h"
-#include "core/sanitize.h"
 #include "core/timeutil.h"
 #include "core/xmalloc.h"
 #include "store/apply.h"
@@ -91,11 +90,8 @@ store_check_aux(const char *path, struct rw_error *err)
 
 	if (lstat(path, &st) != 0) {
 		if (errno != ENOENT) {
-			char *clean = sanitize_str(path);
-
-			err_set(err, ERR_CONFIG, "history", "open", "cannot stat %s: %s", clean,
+			err_set(err, ERR_CONFIG, "history", "open", "cannot stat %s: %s", path,
 			    strerror(errno));
-			free(clean);
 			return -1;
 		}
 		fd = files_open_private(path, O_RDWR | O_CREAT | O_EXCL, &why);
@@ -108,20 +104,14 @@ store_check_aux(const char *path, struct rw_error *err)
 		return 0;
 	}
 	if (S_ISLNK(st.st_mode) || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
-		char *clean = sanitize_str(path);
-
-		err_set(err, ERR_CONFIG, "history", "open", "refusing %s: %s", clean,
+		err_set(err, ERR_CONFIG, "history", "open", "refusing %s: %s", path,
 		    S_ISLNK(st.st_mode) ? "a symlink" : !S_ISREG(st.st_mode) ? "not a regular file" :
 		    "owned by another user");
-		free(clean);
 		return -1;
 	}
 	if ((st.st_mode & 077) != 0 && chmod(path, 0600) != 0) {
-		char *clean = sanitize_str(path);
-
-		err_set(err, ERR_CONFIG, "history", "open", "cannot make %s private: %s", clean,
+		err_set(err, ERR_CONFIG, "history", "open", "cannot make %s private: %s", path,
 		    strerror(errno));
-		free(clean);
 		return -1;
 	}
 	return 0;
@@ -159,16 +149,14 @@ store_lock(struct store *st, struct rw_error *err)
 		return -1;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		char *clean = sanitize_str(st->path);
 		ssize_t n = pread(fd, pid, sizeof pid - 1, 0);
 
 		pid[n > 0 ? n : 0] = '\0';
 		pid[strcspn(pid, "\n")] = '\0';
 		err_set(err, ERR_CONFIG, "history", "open",
 		    "history file %s is in use by another rdswatch process%s%s%s: use --history FILE "
-		    "for a separate history, or --no-history", clean, pid[0] ? " (pid " : "",
+		    "for a separate history, or --no-history", st->path, pid[0] ? " (pid " : "",
 		    pid[0] ? pid : "", pid[0] ? ")" : "");
-		free(clean);
 		close(fd);
 		return -1;
 	}
@@ -187,11 +175,8 @@ store_connect(struct store *st, int writable, sqlite3 **out, struct rw_error *er
 	sqlite3 *db = NULL;
 
 	if (sqlite3_open_v2(st->path, &db, flags, NULL) != SQLITE_OK) {
-		char *clean = sanitize_str(st->path);
-
-		err_set(err, ERR_CONFIG, "history", "open", "cannot open %s: %s", clean,
+		err_set(err, ERR_CONFIG, "history", "open", "cannot open %s: %s", st->path,
 		    db != NULL ? sqlite3_errmsg(db) : "out of memory");
-		free(clean);
 		sqlite3_close(db);
 		return -1;
 	}
@@ -254,11 +239,8 @@ store_open_reader(struct store *st, struct rw_error *err)
 		struct stat sb;
 
 		if (lstat(st->path, &sb) != 0) {
-			char *clean = sanitize_str(st->path);
-
-			err_set(err, ERR_CONFIG, "history", "open", "no history at %s: %s", clean,
+			err_set(err, ERR_CONFIG, "history", "open", "no history at %s: %s", st->path,
 			    strerror(errno));
-			free(clean);
 			return -1;
 		}
 		if (store_check_files(st->path, err) != 0)

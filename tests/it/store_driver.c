@@ -220,6 +220,27 @@ metric_batch(struct store *st, int64_t s, int sec, double cpu)
 	queue(st, b);
 }
 
+/* The scenario's one alert, acknowledged at ACKED_AT when not 0. */
+static struct m_alert *
+cpu_alert(struct batch *b, const char *severity, int64_t acked_at)
+{
+	struct m_alert *a = batch_add(b, M_ALERT);
+
+	m_str_set(&a->key, "cpu_high:db-a");
+	m_str_set(&a->instance, "db-a");
+	m_str_set(&a->rule, "cpu_high");
+	m_str_set(&a->severity, severity);
+	m_str_set(&a->title, "CPU over 90% for 5 min");
+	m_str_set(&a->state, acked_at ? "acknowledged" : "active");
+	a->updated_at = b->polled_at;
+	if (acked_at) {
+		m_str_set(&a->acked_by, "oncall@bastion");
+		m_str_set(&a->ack_note, "looking");
+		a->acked_at = acked_at;
+	}
+	return a;
+}
+
 static void
 alert_batch(struct store *st, int64_t s, int sec, const char *severity, int64_t acked_at,
     int present)
@@ -230,23 +251,8 @@ alert_batch(struct store *st, int64_t s, int sec, const char *severity, int64_t 
 	batch_mark_complete(b, M_CHECK);
 	batch_cover(b, "db-a");
 	batch_cover(b, "");
-	if (present) {
-		struct m_alert *a = batch_add(b, M_ALERT);
-
-		m_str_set(&a->key, "cpu_high:db-a");
-		m_str_set(&a->instance, "db-a");
-		m_str_set(&a->rule, "cpu_high");
-		m_str_set(&a->severity, severity);
-		m_str_set(&a->title, "CPU over 90% for 5 min");
-		m_str_set(&a->state, acked_at ? "acknowledged" : "active");
-		a->opened_at = s + 100 * TIME_SEC;
-		a->updated_at = b->polled_at;
-		if (acked_at) {
-			m_str_set(&a->acked_by, "oncall@bastion");
-			m_str_set(&a->ack_note, "looking");
-			a->acked_at = acked_at;
-		}
-	}
+	if (present)
+		cpu_alert(b, severity, acked_at)->opened_at = s + 100 * TIME_SEC;
 	{
 		struct m_check *c = batch_add(b, M_CHECK);
 
@@ -313,20 +319,7 @@ run_incident(struct store *st, int64_t s)
 		metric_batch(st, s, sec, sec == 150 || sec == 210 ? 97.5 : 20 + sec % 7);
 	alert_batch(st, s, 160, "warning", 0, 1);
 	b = at("user", s, 170);
-	{
-		struct m_alert *a = batch_add(b, M_ALERT);
-
-		m_str_set(&a->key, "cpu_high:db-a");
-		m_str_set(&a->instance, "db-a");
-		m_str_set(&a->rule, "cpu_high");
-		m_str_set(&a->severity, "warning");
-		m_str_set(&a->title, "CPU over 90% for 5 min");
-		m_str_set(&a->state, "acknowledged");
-		m_str_set(&a->acked_by, "oncall@bastion");
-		m_str_set(&a->ack_note, "looking");
-		a->acked_at = b->polled_at;
-		a->updated_at = b->polled_at;
-	}
+	cpu_alert(b, "warning", b->polled_at);
 	queue(st, b);
 	alert_batch(st, s, 180, "warning", s + 170 * TIME_SEC, 1);
 	alert_batch(st, s, 215, "critical", 0, 1);	/* worse: re-opened */

@@ -19,9 +19,8 @@
 #include "core/timeutil.h"
 #include "export/export.h"
 #include "store/store.h"
+#include "store_tmp.h"
 
-static char dir[] = "/tmp/rdswatch-export-XXXXXX";
-static char path[256];
 static struct store *st;
 static int64_t T0;
 
@@ -97,13 +96,11 @@ setup(void **state)
 	struct store_options o;
 	struct rw_error err = RW_ERROR_INIT;
 
-	(void)state;
-	if (mkdtemp(dir) == NULL)
+	if (store_tmp_setup(state) != 0)
 		return -1;
-	snprintf(path, sizeof path, "%s/h.db", dir);
 	T0 = time_now_ms() / TIME_HOUR * TIME_HOUR - TIME_HOUR;
 	store_options_init(&o);
-	o.path = path;
+	o.path = store_tmp_path("h.db");
 	if (store_open(&st, &o, &err) != 0)
 		return -1;
 	submit_incident();
@@ -113,12 +110,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[128];
-
-	(void)state;
 	store_close(st);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd);
+	return store_tmp_teardown(state);
 }
 
 static char *
@@ -212,21 +205,7 @@ test_export_markdown(void **state)
 	free(md8);
 }
 
-static int64_t
-sql_count(const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *q;
-	int64_t n = -1;
-
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
-	if (sqlite3_step(q) == SQLITE_ROW)
-		n = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	sqlite3_close(db);
-	return n;
-}
+#define sql_count(sql) store_tmp_query("h.db", sql)
 
 static void
 test_export_jsonl_round_trip(void **state)

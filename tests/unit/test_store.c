@@ -24,39 +24,20 @@
 #include "core/redact.h"
 #include "core/timeutil.h"
 #include "store/store.h"
+#include "store_tmp.h"
 
-static char dir[] = "/tmp/rdswatch-store-XXXXXX";
 static int64_t T0;
 
 static int
 setup(void **state)
 {
-	(void)state;
 	umask(022);	/* the hardened umask must not be what makes files private */
 	T0 = time_now_ms() - TIME_HOUR;
-	return mkdtemp(dir) != NULL ? 0 : -1;
+	return store_tmp_setup(state);
 }
 
-static int
-teardown(void **state)
-{
-	char cmd[128];
-
-	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd);
-}
-
-static char *
-path_of(const char *name)
-{
-	static char buf[4][256];
-	static int next;
-	char *p = buf[next++ % 4];
-
-	snprintf(p, 256, "%s/%s", dir, name);
-	return p;
-}
+#define path_of(name) store_tmp_path(name)
+#define count(name, sql) store_tmp_query(name, sql)
 
 static struct store *
 open_store(const char *name, int readonly)
@@ -74,22 +55,6 @@ open_store(const char *name, int readonly)
 		return NULL;
 	}
 	return st;
-}
-
-static int64_t
-count(const char *name, const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	int64_t n = -1;
-
-	assert_int_equal(sqlite3_open_v2(path_of(name), &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return n;
 }
 
 static mode_t
@@ -618,5 +583,5 @@ main(void)
 		cmocka_unit_test(test_store_no_secret_in_file),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, store_tmp_teardown);
 }

@@ -18,13 +18,13 @@
 #include "core/timeutil.h"
 #include "core/xmalloc.h"
 #include "store/store.h"
+#include "store_tmp.h"
 #include "view/snapshot.h"
 
 #define NINST 3
 #define NSTEPS 700
 
 static const char *const insts[NINST] = { "db-a", "db-b", "db-c" };
-static char dir[] = "/tmp/rdswatch-equiv-XXXXXX";
 static unsigned rng_state;
 
 static unsigned
@@ -291,6 +291,20 @@ gen_facts(int64_t p)
 	return b;
 }
 
+/* Alert A's record, as the rules engine and the UI both write it. */
+static struct m_alert *
+add_alert(struct batch *b, int a)
+{
+	struct m_alert *x = batch_add(b, M_ALERT);
+	char key[32];
+
+	snprintf(key, sizeof key, "rule%d:%s", a, a < NINST ? insts[a] : "");
+	m_str_set(&x->key, key);
+	m_str_set(&x->instance, a < NINST ? insts[a] : "");
+	m_str_set(&x->rule, "rule");
+	return x;
+}
+
 static struct batch *
 gen_rules(int64_t p)
 {
@@ -303,7 +317,6 @@ gen_rules(int64_t p)
 	batch_cover(b, "");
 	for (int a = 0; a < 6; a++) {
 		struct m_alert *x;
-		char key[32];
 
 		if (chance(15))
 			alert_on[a] = !alert_on[a];
@@ -311,11 +324,7 @@ gen_rules(int64_t p)
 			alert_acked[a] = 0;
 			continue;
 		}
-		snprintf(key, sizeof key, "rule%d:%s", a, a < NINST ? insts[a] : "");
-		x = batch_add(b, M_ALERT);
-		m_str_set(&x->key, key);
-		m_str_set(&x->instance, a < NINST ? insts[a] : "");
-		m_str_set(&x->rule, "rule");
+		x = add_alert(b, a);
 		m_str_set(&x->severity, chance(80) ? "warning" : "critical");
 		m_str_set(&x->state, alert_acked[a] ? "acknowledged" : "active");
 		x->opened_at = p - 1000;
@@ -346,15 +355,10 @@ gen_ack(int64_t p)
 
 	for (int a = 0; a < 6; a++) {
 		struct m_alert *x;
-		char key[32];
 
 		if (!alert_on[a] || alert_acked[a] || !chance(50))
 			continue;
-		snprintf(key, sizeof key, "rule%d:%s", a, a < NINST ? insts[a] : "");
-		x = batch_add(b, M_ALERT);
-		m_str_set(&x->key, key);
-		m_str_set(&x->instance, a < NINST ? insts[a] : "");
-		m_str_set(&x->rule, "rule");
+		x = add_alert(b, a);
 		m_str_set(&x->severity, "warning");
 		m_str_set(&x->state, "acknowledged");
 		m_str_set(&x->acked_by, "oncall@host");
@@ -472,7 +476,7 @@ run_equivalence(unsigned seed, int restart_midway)
 	memset(alert_acked, 0, sizeof alert_acked);
 	memset(finding_upd, 0, sizeof finding_upd);
 	memset(last_metric, 0, sizeof last_metric);
-	snprintf(path, sizeof path, "%s/equiv-%u.db", dir, seed);
+	snprintf(path, sizeof path, "%s/equiv-%u.db", store_tmp_dir, seed);
 	store_options_init(&opt);
 	opt.path = path;
 	assert_int_equal(store_open(&st, &opt, &err), 0);
@@ -543,23 +547,6 @@ test_equiv_restart(void **state)
 	run_equivalence(777, 1);
 }
 
-static int
-setup(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) != NULL ? 0 : -1;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[128];
-
-	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd);
-}
-
 int
 main(void)
 {
@@ -569,5 +556,5 @@ main(void)
 		cmocka_unit_test(test_equiv_restart),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, store_tmp_setup, store_tmp_teardown);
 }

@@ -20,8 +20,11 @@
 #include "core/timeutil.h"
 #include "store/history.h"
 #include "store/store.h"
+#include "store_tmp.h"
 
-static char dir[] = "/tmp/rdswatch-prune-XXXXXX";
+#define path_of(name) store_tmp_path(name)
+#define count(name, sql) store_tmp_query(name, sql)
+
 static int64_t fake_now;
 
 /* Whole days, so 5-minute buckets and hours line up with the test's math. */
@@ -31,32 +34,6 @@ static int64_t
 fake_clock(void)
 {
 	return fake_now;
-}
-
-static int
-setup(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) != NULL ? 0 : -1;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[128];
-
-	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd);
-}
-
-static char *
-path_of(const char *name)
-{
-	static char buf[256];
-
-	snprintf(buf, sizeof buf, "%s/%s", dir, name);
-	return buf;
 }
 
 static struct store *
@@ -73,22 +50,6 @@ open_fake(const char *name, int64_t retention, int64_t raw)
 	o.raw_ms = raw;
 	assert_int_equal(store_open(&st, &o, &err), 0);
 	return st;
-}
-
-static int64_t
-count(const char *name, const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	int64_t n = -1;
-
-	assert_int_equal(sqlite3_open_v2(path_of(name), &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return n;
 }
 
 /* One minute's samples of two series: CPU = minute of the hour, and a
@@ -274,5 +235,5 @@ main(void)
 		cmocka_unit_test(test_prune_thins_and_retains),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, store_tmp_setup, store_tmp_teardown);
 }

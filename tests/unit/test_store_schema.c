@@ -20,34 +20,9 @@
 #include "store/policy.h"
 #include "store/schema.h"
 #include "store/store.h"
+#include "store_tmp.h"
 
-static char dir[] = "/tmp/rdswatch-schema-XXXXXX";
-
-static int
-setup(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) != NULL ? 0 : -1;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[128];
-
-	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd);
-}
-
-static char *
-path_of(const char *name)
-{
-	static char buf[256];
-
-	snprintf(buf, sizeof buf, "%s/%s", dir, name);
-	return buf;
-}
+#define path_of(name) store_tmp_path(name)
 
 static int
 open_store(const char *name, int readonly, struct store **st, struct rw_error *err)
@@ -70,21 +45,7 @@ exec_sql(const char *name, const char *sql)
 	sqlite3_close(db);
 }
 
-static int
-pragma(const char *name, const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	int v = -1;
-
-	assert_int_equal(sqlite3_open(path_of(name), &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
-}
+#define pragma(name, sql) ((int)store_tmp_query(name, sql))
 
 static void
 write_session(const char *name, const char *query)
@@ -269,5 +230,5 @@ main(void)
 		cmocka_unit_test(test_schema_policy_and_metric_layout),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, store_tmp_setup, store_tmp_teardown);
 }
