@@ -55,8 +55,11 @@ struct cmd_export {
 static void
 cmd_export_help(void)
 {
-	printf("usage: rdswatch export [--since DURATION | --from WHEN [--to WHEN]] [-i ID]...\n"
-	    "                       [-f markdown|jsonl|csv] [-t TYPE] [-o PATH] [--history FILE]\n\n");
+	size_t col;
+
+	printf("usage: rdswatch export [--since DURATION | --from WHEN [--to WHEN]]\n"
+	    "                       [-i ID]... [-f markdown|jsonl|csv] [-t TYPE] [-o PATH]\n"
+	    "                       [--history FILE] [--config FILE]\n\n");
 	printf(
 	    "Writes history over a window: an incident timeline in Markdown (the\n"
 	    "default), every record as JSON Lines, or one record type as CSV.\n\n"
@@ -73,7 +76,19 @@ cmd_export_help(void)
 	    "  --history FILE       the history file (default\n"
 	    "                       $XDG_STATE_HOME/rdswatch/history.db)\n"
 	    "  --config FILE        the config file ([history] file)\n\n"
-	    "Types: %s\n", export_type_names());
+	    "Types:");
+	/* Within 80 columns, the width of an SSM session. */
+	col = 6;
+	for (size_t i = 0; i < export_ntypes; i++) {
+		size_t len = strlen(export_types[i].name) + (i + 1 < export_ntypes ? 1 : 0);
+
+		if (col + 1 + len > 78) {
+			printf("\n      ");
+			col = 6;
+		}
+		printf(" %s%s", export_types[i].name, i + 1 < export_ntypes ? "," : "\n");
+		col += 1 + len;
+	}
 }
 
 static int
@@ -308,6 +323,6 @@ done:
 const struct cmd_entry cmd_export_entry = {
 	.name = "export",
 	.args = "[OPTIONS]",
-	.summary = "write history over a window as a Markdown timeline, JSON Lines or CSV",
+	.summary = "history of a window as Markdown, JSONL or CSV",
 	.exec = cmd_export_exec,
 };

@@ -130,7 +130,10 @@ usage "reversed window" "ends before it starts" --from 1h --to 2h
 "$RDSWATCH" export --history "$RW_TMP/none.db" >/dev/null 2>"$RW_TMP/err"
 rw_assert_eq "$?" 1 "missing history: exit status"
 rw_assert_contains "$(cat "$RW_TMP/err")" "no history at" "missing history"
-"$RDSWATCH" export --help | grep -q "markdown, jsonl or csv" || rw_fail "export --help"
+"$RDSWATCH" export --help >"$RW_TMP/help" || rw_fail "export --help: exit status"
+grep -q "markdown, jsonl or csv" "$RW_TMP/help" || rw_fail "export --help"
+awk 'length($0) > 80 { print; bad = 1 } END { exit bad }' "$RW_TMP/help" ||
+	rw_fail "export --help is wider than 80 columns"
 
 # hunter2 is nowhere: not in the history, its -wal, the debug log, or
 # any export.
