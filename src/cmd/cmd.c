@@ -12,6 +12,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_help_entry,
 	&cmd_version_entry,
 	&cmd_token_entry,
+	&cmd_export_entry,
 	NULL,
 };
 

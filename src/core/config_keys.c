@@ -83,6 +83,12 @@ const struct config_keydef config_keys[] = {
 	{ "instance", "pg", 0, "poll this instance's PostgreSQL (default true)" },
 	{ "instance", "log_file", 0, "self-managed server's log file, read for failed logins" },
 	{ "instance", "log_line_prefix", 0, "the server's log_line_prefix (default RDS's %t:%r:%u@%d:[%p]:)" },
+	/* [history]: the SQLite history (src/store). */
+	{ "history", "file", 0, "history file (default $XDG_STATE_HOME/rdswatch/history.db)" },
+	{ "history", "retention", 0, "how long history is kept (default 30d)" },
+	{ "history", "raw_retention", 0,
+	  "how long metric samples and per-poll numbers keep full resolution before 5-minute "
+	  "aggregates (default 48h)" },
 
 	{ NULL, NULL, 0, NULL },
 };
