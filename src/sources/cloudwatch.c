@@ -193,6 +193,7 @@ struct cloudwatch_source {
 	struct aws_client *cl;
 	struct cloudwatch_settings st;
 	int64_t next_fleet;	/* time_mono_ms; 0: now */
+	int64_t base_interval;	/* the poll interval it was made with */
 };
 
 /* Adds the datapoints of one GetMetricData answer to B. */
@@ -332,6 +333,8 @@ cloudwatch_poll(struct source *s, struct batch *b, int64_t deadline, struct rw_e
 	struct cloudwatch_query *fleet, *focus;
 	size_t nfleet, nfocus;
 	struct m_vec roster;
+	int64_t fleet_every;
+	double scale;
 	int rc = 0;
 
 	if (c->cl == NULL && (c->cl = scope_client(c->sc)) == NULL) {
@@ -341,13 +344,15 @@ cloudwatch_poll(struct source *s, struct batch *b, int64_t deadline, struct rw_e
 	scope_roster_get(c->sc, &roster);
 	fleet = cloudwatch_plan(&roster, &c->st, 0, &nfleet);
 	focus = cloudwatch_plan(&roster, &c->st, 1, &nfocus);
-	s->est_monthly_usd = cloudwatch_est_monthly(nfleet, c->st.interval_ms, nfocus,
-	    nfocus > 0 ? c->st.focus_interval_ms : 0);
+	/* The dashboard may scale every source's interval (--refresh, + -). */
+	scale = c->base_interval > 0 ? (double)s->interval_ms / (double)c->base_interval : 1.0;
+	fleet_every = (int64_t)((double)c->st.interval_ms * scale);
+	s->est_monthly_usd = cloudwatch_est_monthly(nfleet, fleet_every, nfocus,
+	    nfocus > 0 ? (int64_t)((double)c->st.focus_interval_ms * scale) : 0);
 	if (c->next_fleet == 0 || time_mono_ms() >= c->next_fleet) {
 		rc = cloudwatch_run(c, fleet, nfleet, c->st.window_ms, b, deadline, err);
 		if (rc == 0)
-			c->next_fleet = time_mono_ms() + c->st.interval_ms -
-			    (nfocus > 0 ? c->st.focus_interval_ms / 2 : 0);
+			c->next_fleet = time_mono_ms() + fleet_every - (nfocus > 0 ? s->interval_ms / 2 : 0);
 	}
 	if (rc == 0 && nfocus > 0)
 		rc = cloudwatch_run(c, focus, nfocus, c->st.window_ms, b, deadline, err);
@@ -390,6 +395,7 @@ cloudwatch_source_new(struct scope *sc, const struct cloudwatch_settings *st)
 
 	c->sc = scope_ref(sc);
 	cloudwatch_settings_copy(&c->st, st);
+	c->base_interval = interval;
 	s = source_new(&cloudwatch_source_ops, name, NULL, interval, st->timeout_ms);
 	free(name);
 	s->region = xstrdup(sc->region);
