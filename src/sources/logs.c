@@ -1,5 +1,6 @@
 #include <config.h>
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,9 @@
  * eventId. */
 #define LOGS_OVERLAP_MS (2 * 60 * 1000LL)
 #define LOGS_LINE_MAX (64 << 10)
+/* Instances are read this many at a time (each log group is one call at
+ * least, and a fleet has many). */
+#define LOGS_WORKERS 8
 
 /* A log file being downloaded: where the last read stopped. */
 struct logs_file {
@@ -41,7 +45,7 @@ struct logs_inst {
 
 struct logs_source {
 	struct scope *sc;
-	struct aws_client *cl;
+	struct aws_client *cl[LOGS_WORKERS];
 	struct logs_settings st;
 	struct logs_inst *inst;
 	size_t ninst;
@@ -112,7 +116,7 @@ logs_inst_get(struct logs_source *l, const char *id)
 /* Feeds TEXT (one or more lines) to P. */
 static void
 logs_feed(struct logline_parser *p, const char *text, size_t len, int64_t time_hint,
-    struct batch *b)
+    struct m_vec *out)
 {
 	const char *s = text, *end = text + len;
 
@@ -122,7 +126,7 @@ logs_feed(struct logline_parser *p, const char *text, size_t len, int64_t time_h
 
 		if (n > LOGS_LINE_MAX)
 			n = LOGS_LINE_MAX;
-		logline_parser_feed(p, s, n, time_hint, &b->kinds[M_FAILED_LOGIN]);
+		logline_parser_feed(p, s, n, time_hint, out);
 		if (nl == NULL)
 			break;
 		s = nl + 1;
@@ -132,8 +136,8 @@ logs_feed(struct logline_parser *p, const char *text, size_t len, int64_t time_h
 /* ---- CloudWatch Logs -------------------------------------------------- */
 
 static int
-logs_filter(struct logs_source *l, struct logs_inst *li, const char *group, int aurora,
-    struct batch *b, int64_t deadline, struct rw_error *err)
+logs_filter(struct logs_source *l, struct aws_client *cl, struct logs_inst *li, const char *group,
+    int aurora, struct m_vec *out, int64_t deadline, struct rw_error *err)
 {
 	int64_t asked = time_now_ms(), newest = 0;
 	char *token = NULL;
@@ -161,7 +165,7 @@ logs_filter(struct logs_source *l, struct logs_inst *li, const char *group, int 
 		}
 		if (token != NULL)
 			cJSON_AddStringToObject(req, "nextToken", token);
-		rc = aws_json_call(l->cl, "logs", "FilterLogEvents", req, deadline, &resp, err);
+		rc = aws_json_call(cl, "logs", "FilterLogEvents", req, deadline, &resp, err);
 		cJSON_Delete(req);
 		if (rc != 0) {
 			/* Exported, but nothing written yet: no group, nothing to read. */
@@ -184,7 +188,7 @@ logs_filter(struct logs_source *l, struct logs_inst *li, const char *group, int 
 				m_list_add(&seen, id);
 			if ((int64_t)ts > newest)
 				newest = (int64_t)ts;
-			logs_feed(li->exported, msg, strlen(msg), (int64_t)ts, b);
+			logs_feed(li->exported, msg, strlen(msg), (int64_t)ts, out);
 		}
 		next = aws_json_str(resp, "nextToken");
 		free(token);
@@ -226,8 +230,8 @@ logs_file_get(struct logs_inst *li, const char *name)
 
 /* Reads one file from its marker to its end. */
 static int
-logs_download_file(struct logs_source *l, struct logs_inst *li, struct logs_file *f,
-    struct batch *b, int64_t deadline, struct rw_error *err)
+logs_download_file(struct aws_client *cl, struct logs_inst *li, struct logs_file *f,
+    struct m_vec *out, int64_t deadline, struct rw_error *err)
 {
 	for (int portion = 0; portion < 1000; portion++) {
 		struct aws_params p = AWS_PARAMS_INIT;
@@ -241,7 +245,7 @@ logs_download_file(struct logs_source *l, struct logs_inst *li, struct logs_file
 		aws_params_add(&p, "DBInstanceIdentifier", li->id);
 		aws_params_add(&p, "LogFileName", f->name);
 		aws_params_add(&p, "Marker", f->marker != NULL ? f->marker : "0");
-		if (aws_query_call(l->cl, "rds", "DownloadDBLogFilePortion", &p, deadline, &doc,
+		if (aws_query_call(cl, "rds", "DownloadDBLogFilePortion", &p, deadline, &doc,
 		    err) != 0) {
 			aws_params_free(&p);
 			return -1;
@@ -265,7 +269,7 @@ logs_download_file(struct logs_source *l, struct logs_inst *li, struct logs_file
 		else {
 			size_t whole = cut != NULL ? (size_t)(cut - joined) + 1 : len;
 
-			logs_feed(li->downloaded, joined, whole, 0, b);
+			logs_feed(li->downloaded, joined, whole, 0, out);
 			if (whole < len)
 				f->partial = xstrdup(joined + whole);
 		}
@@ -308,8 +312,8 @@ logs_name_cmp(const void *a, const void *b)
 }
 
 static int
-logs_download(struct logs_source *l, struct logs_inst *li, struct batch *b, int64_t deadline,
-    struct rw_error *err)
+logs_download(struct logs_source *l, struct aws_client *cl, struct logs_inst *li,
+    struct m_vec *out, int64_t deadline, struct rw_error *err)
 {
 	struct aws_params p = AWS_PARAMS_INIT;
 	struct logs_files_page fp = { { NULL, 0 } };
@@ -325,16 +329,15 @@ logs_download(struct logs_source *l, struct logs_inst *li, struct batch *b, int6
 		li->files_since = asked - l->st.lookback_ms;
 	aws_params_add(&p, "DBInstanceIdentifier", li->id);
 	aws_params_add_int(&p, "FileLastWritten", li->files_since);
-	rc = discovery_pages(l->cl, "DescribeDBLogFiles", &p, 0, deadline, logs_files_page, &fp, err);
+	rc = discovery_pages(cl, "DescribeDBLogFiles", &p, 0, deadline, logs_files_page, &fp, err);
 	aws_params_free(&p);
 	if (fp.names.n > 1)
 		qsort(fp.names.v, fp.names.n, sizeof *fp.names.v, logs_name_cmp);
 	for (size_t i = 0; rc == 0 && i < fp.names.n; i++)
-		rc = logs_download_file(l, li, logs_file_get(li, fp.names.v[i]), b, deadline, err);
+		rc = logs_download_file(cl, li, logs_file_get(li, fp.names.v[i]), out, deadline, err);
 	/* Files no longer listed are done with. */
 	for (size_t i = li->nfiles; rc == 0 && i-- > 0;) {
-		if (!m_list_contains(&fp.names, li->files[i].name) &&
-		    strcmp(li->files[i].name, "") != 0) {
+		if (!m_list_contains(&fp.names, li->files[i].name)) {
 			logs_file_free(&li->files[i]);
 			li->files[i] = li->files[--li->nfiles];
 		}
@@ -359,49 +362,126 @@ logs_cluster_of(const struct m_vec *roster, const struct m_instance *i)
 	return NULL;
 }
 
+/* One poll's work, shared by its workers: instance I of the roster is
+ * read by whichever worker takes it. */
+struct logs_job {
+	struct logs_source *l;
+	const struct m_vec *roster;
+	struct logs_inst **inst;	/* per roster entry; NULL: not a DB instance */
+	size_t next;			/* the next roster entry to take (atomic) */
+	int download_due;
+	int64_t deadline;
+};
+
+struct logs_worker {
+	struct logs_job *job;
+	struct aws_client *cl;
+	struct m_vec out;		/* failed logins */
+	struct rw_error err;
+	pthread_t thread;
+	int started;
+};
+
+static void
+logs_read_one(struct logs_worker *w, size_t k)
+{
+	struct logs_job *job = w->job;
+	struct logs_source *l = job->l;
+	const struct m_instance *i = m_vec_at(job->roster, k);
+	const struct m_instance *c = logs_cluster_of(job->roster, i);
+	struct logs_inst *li = job->inst[k];
+	struct rw_error e = RW_ERROR_INIT;
+	char *group = logs_group_of(i, c);
+	int rc = 0;
+
+	if (group != NULL)
+		rc = logs_filter(l, w->cl, li, group, c != NULL, &w->out, job->deadline, &e);
+	else if (job->download_due)
+		rc = logs_download(l, w->cl, li, &w->out, job->deadline, &e);
+	free(group);
+	if (rc != 0 && !err_is_set(&w->err))
+		err_copy(&w->err, &e);
+	err_clear(&e);
+	/* Failures whose DETAIL did not come with them are complete now. */
+	if (li->exported != NULL)
+		logline_parser_flush(li->exported, l->sc->once, &w->out);
+	if (li->downloaded != NULL)
+		logline_parser_flush(li->downloaded, l->sc->once, &w->out);
+}
+
+static void *
+logs_worker_main(void *arg)
+{
+	struct logs_worker *w = arg;
+	size_t k;
+
+	while ((k = __atomic_fetch_add(&w->job->next, 1, __ATOMIC_ACQ_REL)) < w->job->roster->n) {
+		if (w->job->inst[k] != NULL)
+			logs_read_one(w, k);
+	}
+	return NULL;
+}
+
 static int
 logs_poll(struct source *s, struct batch *b, int64_t deadline, struct rw_error *err)
 {
 	struct logs_source *l = s->priv;
-	struct rw_error e = RW_ERROR_INIT;
+	struct logs_worker w[LOGS_WORKERS];
+	struct logs_job job = { l, NULL, NULL, 0, 0, deadline };
 	struct m_vec roster;
-	int download_due;
+	size_t nw = 0, wanted = 0;
 
-	if (l->cl == NULL && (l->cl = scope_client(l->sc)) == NULL) {
-		err_set(err, ERR_INTERNAL, "logs", NULL, "cannot start libcurl");
-		return -1;
-	}
 	scope_roster_get(l->sc, &roster);
-	download_due = l->st.download && (l->next_download == 0 || time_mono_ms() >= l->next_download);
+	job.roster = &roster;
+	job.download_due = l->st.download && (l->next_download == 0 ||
+	    time_mono_ms() >= l->next_download);
+	job.inst = xcalloc(roster.n + 1, sizeof *job.inst);
 	for (size_t k = 0; k < l->ninst; k++)
 		l->inst[k].seen_poll = 0;
-	M_VEC_EACH(&roster, const struct m_instance, i) {
-		const struct m_instance *c;
-		struct logs_inst *li;
-		char *group;
-		int rc = 0;
+	/* Every instance's state exists before the workers start. */
+	for (size_t k = 0; k < roster.n; k++) {
+		const struct m_instance *i = m_vec_at(&roster, k);
 
-		if (strcmp(i->kind, "instance") != 0)
-			continue;
-		c = logs_cluster_of(&roster, i);
-		group = logs_group_of(i, c);
-		li = logs_inst_get(l, i->id);
-		li->seen_poll = 1;
-		if (group != NULL)
-			rc = logs_filter(l, li, group, c != NULL, b, deadline, &e);
-		else if (download_due)
-			rc = logs_download(l, li, b, deadline, &e);
-		free(group);
-		if (rc != 0 && !err_is_set(err))
-			err_copy(err, &e);
-		err_clear(&e);
-		/* Failures whose DETAIL did not come with them are complete now. */
-		if (li->exported != NULL)
-			logline_parser_flush(li->exported, l->sc->once, &b->kinds[M_FAILED_LOGIN]);
-		if (li->downloaded != NULL)
-			logline_parser_flush(li->downloaded, l->sc->once, &b->kinds[M_FAILED_LOGIN]);
+		if (strcmp(i->kind, "instance") == 0) {
+			logs_inst_get(l, i->id)->seen_poll = 1;
+			wanted++;
+		}
 	}
-	if (download_due && !err_is_set(err))
+	for (size_t k = 0; k < roster.n; k++) {
+		const struct m_instance *i = m_vec_at(&roster, k);
+
+		if (strcmp(i->kind, "instance") == 0)
+			job.inst[k] = logs_inst_get(l, i->id);
+	}
+	for (; nw < LOGS_WORKERS && nw < wanted; nw++) {
+		if (l->cl[nw] == NULL && (l->cl[nw] = scope_client(l->sc)) == NULL)
+			break;
+		w[nw].job = &job;
+		w[nw].cl = l->cl[nw];
+		m_vec_init(&w[nw].out, &m_failed_login_type);
+		memset(&w[nw].err, 0, sizeof w[nw].err);
+		/* The first worker is this thread. */
+		w[nw].started = nw > 0 && pthread_create(&w[nw].thread, NULL, logs_worker_main,
+		    &w[nw]) == 0;
+	}
+	if (nw == 0 && wanted > 0)
+		err_set(err, ERR_INTERNAL, "logs", NULL, "cannot start libcurl");
+	else if (nw > 0)
+		logs_worker_main(&w[0]);
+	for (size_t k = 0; k < nw; k++) {
+		if (k > 0 && w[k].started)
+			pthread_join(w[k].thread, NULL);
+		else if (k > 0)
+			logs_worker_main(&w[k]);
+		M_VEC_EACH(&w[k].out, const struct m_failed_login, f)
+			m_vec_push_copy(&b->kinds[M_FAILED_LOGIN], f);
+		m_vec_free(&w[k].out);
+		if (err_is_set(&w[k].err) && !err_is_set(err))
+			err_copy(err, &w[k].err);
+		err_clear(&w[k].err);
+		s->calls += aws_client_take_attempts(w[k].cl);
+	}
+	if (job.download_due && !err_is_set(err))
 		l->next_download = time_mono_ms() + l->st.download_interval_ms;
 	/* Instances gone from the roster. */
 	for (size_t k = l->ninst; k-- > 0;) {
@@ -410,8 +490,8 @@ logs_poll(struct source *s, struct batch *b, int64_t deadline, struct rw_error *
 			l->inst[k] = l->inst[--l->ninst];
 		}
 	}
+	free(job.inst);
 	m_vec_free(&roster);
-	s->calls += aws_client_take_attempts(l->cl);
 	return err_is_set(err) ? -1 : 0;
 }
 
@@ -425,7 +505,8 @@ logs_destroy(struct source *s)
 	for (size_t k = 0; k < l->ninst; k++)
 		logs_inst_free(&l->inst[k]);
 	free(l->inst);
-	aws_client_free(l->cl);
+	for (size_t k = 0; k < LOGS_WORKERS; k++)
+		aws_client_free(l->cl[k]);
 	scope_unref(l->sc);
 	free(l);
 	s->priv = NULL;
