@@ -454,33 +454,33 @@ static const char *const doctor_optional_actions[] = {
 	"secretsmanager:GetSecretValue", "rds-db:connect",
 };
 
+/* One statement of the policy: its actions, one a line. */
+static void
+doctor_print_statement(const char *sid, const char *first, const char *const *actions, size_t n,
+    size_t stride, int last)
+{
+	printf("    {\n      \"Sid\": \"%s\",\n      \"Effect\": \"Allow\",\n"
+	    "      \"Action\": [\n", sid);
+	if (first != NULL)
+		printf("        \"%s\"%s\n", first, n > 0 ? "," : "");
+	for (size_t i = 0; i < n; i++)
+		printf("        \"%s\"%s\n", *(const char *const *)((const char *)actions + i * stride),
+		    i + 1 < n ? "," : "");
+	printf("      ],\n      \"Resource\": \"*\"\n    }%s\n", last ? "" : ",");
+}
+
+/* The minimal IAM policy: every action of the probes (read-only), and the
+ * two that only auth = secret and auth = iam need. */
 static void
 doctor_print_policy(void)
 {
-	cJSON *doc = cJSON_CreateObject(), *stmts = cJSON_AddArrayToObject(doc, "Statement");
-	cJSON *st = cJSON_CreateObject(), *opt = cJSON_CreateObject(), *acts, *oacts;
-	char *text;
-
-	cJSON_AddStringToObject(doc, "Version", "2012-10-17");
-	cJSON_AddStringToObject(st, "Sid", "RdswatchReadOnly");
-	cJSON_AddStringToObject(st, "Effect", "Allow");
-	acts = cJSON_AddArrayToObject(st, "Action");
-	cJSON_AddItemToArray(acts, cJSON_CreateString("sts:GetCallerIdentity"));
-	for (size_t i = 0; i < sizeof doctor_probes / sizeof doctor_probes[0]; i++)
-		cJSON_AddItemToArray(acts, cJSON_CreateString(doctor_probes[i].action));
-	cJSON_AddStringToObject(st, "Resource", "*");
-	cJSON_AddItemToArray(stmts, st);
-	cJSON_AddStringToObject(opt, "Sid", "RdswatchDatabaseLogin");
-	cJSON_AddStringToObject(opt, "Effect", "Allow");
-	oacts = cJSON_AddArrayToObject(opt, "Action");
-	for (size_t i = 0; i < sizeof doctor_optional_actions / sizeof *doctor_optional_actions; i++)
-		cJSON_AddItemToArray(oacts, cJSON_CreateString(doctor_optional_actions[i]));
-	cJSON_AddStringToObject(opt, "Resource", "*");
-	cJSON_AddItemToArray(stmts, opt);
-	text = cJSON_Print(doc);
-	printf("%s\n", text);
-	cJSON_free(text);
-	cJSON_Delete(doc);
+	printf("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n");
+	doctor_print_statement("RdswatchReadOnly", "sts:GetCallerIdentity", &doctor_probes[0].action,
+	    sizeof doctor_probes / sizeof doctor_probes[0], sizeof doctor_probes[0], 0);
+	doctor_print_statement("RdswatchDatabaseLogin", NULL, doctor_optional_actions,
+	    sizeof doctor_optional_actions / sizeof *doctor_optional_actions,
+	    sizeof *doctor_optional_actions, 1);
+	printf("  ]\n}\n");
 }
 
 /* ---- checks ----------------------------------------------------------- */

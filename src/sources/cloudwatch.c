@@ -1,5 +1,6 @@
 #include <config.h>
 
+#include <fnmatch.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,6 +123,17 @@ cloudwatch_in(const struct m_list *l, const char *name)
 	return m_list_contains(l, name);
 }
 
+/* Focus entries may be shell patterns (once --instance 'orders-*'). */
+static int
+cloudwatch_focused(const struct m_list *focus, const char *id)
+{
+	for (size_t i = 0; i < focus->n; i++) {
+		if (fnmatch(focus->v[i], id, 0) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static int
 cloudwatch_in_default(const char *name)
 {
@@ -141,7 +153,7 @@ cloudwatch_plan(const struct m_vec *roster, const struct cloudwatch_settings *st
 
 	*n = 0;
 	M_VEC_EACH(roster, const struct m_instance, i) {
-		int focused = cloudwatch_in(&st->focus, i->id);
+		int focused = cloudwatch_focused(&st->focus, i->id);
 
 		if (focus != focused)
 			continue;
