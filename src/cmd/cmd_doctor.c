@@ -867,6 +867,6 @@ done:
 const struct cmd_entry cmd_doctor_entry = {
 	.name = "doctor",
 	.args = "[OPTIONS]",
-	.summary = "check credentials, IAM actions, PostgreSQL access; say how to fix",
+	.summary = "check access and permissions, with fixes",
 	.exec = cmd_doctor_exec,
 };

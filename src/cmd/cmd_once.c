@@ -221,6 +221,6 @@ done:
 const struct cmd_entry cmd_once_entry = {
 	.name = "once",
 	.args = "[OPTIONS]",
-	.summary = "poll once, print a report, exit with a monitoring status",
+	.summary = "poll once and report; a Nagios-like exit status",
 	.exec = cmd_once_exec,
 };
