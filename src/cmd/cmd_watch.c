@@ -16,6 +16,7 @@
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "core/xmalloc.h"
+#include "rules/rules.h"
 #include "sources/awscred.h"
 #include "sources/fleet.h"
 #include "ui/feed_live.h"
@@ -223,25 +224,72 @@ static struct {
 	const struct aws_settings *aws;
 } watch_live;
 
-/* The live feed: the fleet's sources (config + discovery) on the feed's
- * scheduler, started. What cannot be set up shows as failing sources. */
+/* The rules, evaluated on the live snapshot as a source of their own: the
+ * posture checks and alerts land like any poll's records (and will reach
+ * the history the same way), and acknowledgements in the snapshot carry
+ * over (rules/lifecycle.c). */
+struct watch_rules {
+	struct feed *feed;
+	struct rules_config cfg;
+};
+
+static int
+watch_rules_poll(struct source *s, struct batch *b, int64_t deadline, struct rw_error *err)
+{
+	struct watch_rules *r = s->priv;
+	struct snapshot snap;
+
+	(void)deadline, (void)err;
+	feed_snapshot(r->feed, &snap, b->polled_at);
+	rules_evaluate(&snap, &r->cfg, b->polled_at, b);
+	snapshot_free(&snap);
+	return 0;
+}
+
+static void
+watch_rules_destroy(struct source *s)
+{
+	struct watch_rules *r = s->priv;
+
+	rules_config_free(&r->cfg);
+	free(r);
+}
+
+static const struct source_ops watch_rules_ops = {
+	"rules", watch_rules_poll, watch_rules_destroy,
+};
+
+/* The live feed: the fleet's sources (config + discovery) and the rules on
+ * the feed's scheduler, started. What cannot be set up shows as failing
+ * sources. */
 static struct feed *
 watch_live_feed(char **why)
 {
 	struct feed *feed = feed_live_new(why);
 	struct fleet_opts fo = { watch_live.cfg, watch_live.aws, NULL, 0 };
 	struct rw_error err = RW_ERROR_INIT;
+	struct watch_rules *rules;
+	struct source *s;
 	struct fleet f;
 
 	if (feed == NULL)
 		return NULL;
-	if (fleet_build(&f, &fo, &err) != 0) {
+	rules = xcalloc(1, sizeof *rules);
+	rules->feed = feed;
+	if (rules_config_load(watch_live.cfg, &rules->cfg, &err) != 0 ||
+	    fleet_build(&f, &fo, &err) != 0) {
 		*why = err_format(&err);
 		err_clear(&err);
+		rules_config_free(&rules->cfg);
+		free(rules);
 		feed_free(feed);
 		return NULL;
 	}
 	fleet_schedule(&f, feed_live_scheduler(feed));
+	s = source_new(&watch_rules_ops, "rules", NULL, WATCH_REFRESH_DEFAULT_MS,
+	    WATCH_REFRESH_DEFAULT_MS);
+	s->priv = rules;
+	sched_add(feed_live_scheduler(feed), s);
 	/* The sources hold what they need; the fleet's own list can go. */
 	fleet_free(&f);
 	feed_live_start(feed);

@@ -18,6 +18,9 @@
 #include "aws/xml.h"
 #include "core/sanitize.h"
 #include "core/timeutil.h"
+#include "aws/ctx.h"
+#include "pg/pg_cred.h"
+#include "sources/awscred.h"
 #include "sources/cloudwatch.h"
 #include "sources/ec2.h"
 #include "sources/fill.h"
@@ -493,6 +496,69 @@ test_fill_json(void **state)
 	cJSON_Delete(j);
 }
 
+/* auth = iam: a token signed for the target at every connect; auth =
+ * secret without a MasterUserSecret: a config error saying what to do.
+ * No network: static keys from the environment. */
+static void
+test_awscred(void **state)
+{
+	struct aws_settings set = { 0 };
+	struct rw_error err = RW_ERROR_INIT;
+	struct aws_ctx *ctx;
+	struct scope_account *acct;
+	struct pg_cred_provider *p;
+	struct pg_cred c1 = { NULL, NULL }, c2 = { NULL, NULL };
+	struct pg_cred_target t = { "db1", "db1.abc.us-east-1.rds.amazonaws.com", 5432, "iam_ops",
+		"us-east-1" };
+
+	(void)state;
+	setenv("AWS_ACCESS_KEY_ID", "AKIDUNITTEST0000000", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "unitTestSecretKeyUnitTestSecretKey000000", 1);
+	setenv("AWS_REGION", "us-east-1", 1);
+	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+	setenv("AWS_CONFIG_FILE", "/dev/null", 1);
+	setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null", 1);
+	ctx = aws_ctx_new(&set, time_mono_ms() + 5000, &err);
+	assert_non_null(ctx);
+	acct = scope_account_new(ctx, "");
+	awscred_install(acct);
+
+	p = pg_cred_provider_new("iam", NULL, "db1", &err);
+	assert_non_null(p);
+	assert_int_equal(p->ops->get(p, &t, &c1, time_mono_ms() + 5000, &err), 0);
+	assert_null(c1.user);
+	assert_non_null(strstr(c1.password, "db1.abc.us-east-1.rds.amazonaws.com:5432/?Action=connect"));
+	assert_non_null(strstr(c1.password, "DBUser=iam_ops"));
+	assert_non_null(strstr(c1.password, "X-Amz-Credential=AKIDUNITTEST0000000%2F"));
+	/* No user: said plainly, no token. */
+	t.user = NULL;
+	assert_int_equal(p->ops->get(p, &t, &c2, time_mono_ms() + 5000, &err), -1);
+	assert_int_equal(err.kind, ERR_CONFIG);
+	err_clear(&err);
+	pg_cred_wipe(&c1);
+	pg_cred_provider_free(p);
+
+	/* The master user secret comes from discovery; unknown here. */
+	awscred_register("db2", acct, "us-east-1", NULL);
+	assert_null(pg_cred_provider_new("secret", NULL, "db2", &err));
+	assert_non_null(strstr(err.message, "secret:ARN"));
+	err_clear(&err);
+	awscred_register("db2", acct, "us-east-1", "arn:aws:secretsmanager:us-east-1:1:secret:x");
+	p = pg_cred_provider_new("secret", NULL, "db2", &err);
+	assert_non_null(p);
+	assert_string_equal(p->ops->name, "secret");
+	/* Nothing cached yet: a refusal has nothing to drop. */
+	assert_int_equal(p->ops->on_auth_failure(p), 0);
+	pg_cred_provider_free(p);
+
+	scope_account_unref(acct);
+	awscred_reset();
+	/* Without the AWS layer, the pg side says so. */
+	assert_null(pg_cred_provider_new("iam", NULL, "db1", &err));
+	assert_int_equal(err.kind, ERR_CONFIG);
+	err_clear(&err);
+}
+
 int
 main(void)
 {
@@ -507,6 +573,7 @@ main(void)
 		cmocka_unit_test(test_cloudwatch_plan),
 		cmocka_unit_test(test_scope_filter),
 		cmocka_unit_test(test_fill_json),
+		cmocka_unit_test(test_awscred),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
