@@ -99,32 +99,6 @@ doctor_skip(struct doctor_scope *c, const char *why)
 }
 
 static int
-probe_instances(struct doctor_scope *c, int64_t deadline, struct rw_error *err)
-{
-	struct aws_params p = AWS_PARAMS_INIT;
-	xmlDoc *doc = NULL;
-
-	aws_params_add(&p, "MaxRecords", "20");
-	if (doctor_rds(c, "DescribeDBInstances", &p, deadline, &doc, err) != 0)
-		return -1;
-	xmlFreeDoc(doc);
-	return 0;
-}
-
-static int
-probe_clusters(struct doctor_scope *c, int64_t deadline, struct rw_error *err)
-{
-	struct aws_params p = AWS_PARAMS_INIT;
-	xmlDoc *doc = NULL;
-
-	aws_params_add(&p, "MaxRecords", "20");
-	if (doctor_rds(c, "DescribeDBClusters", &p, deadline, &doc, err) != 0)
-		return -1;
-	xmlFreeDoc(doc);
-	return 0;
-}
-
-static int
 probe_parameters(struct doctor_scope *c, int64_t deadline, struct rw_error *err)
 {
 	struct aws_params p = AWS_PARAMS_INIT;
@@ -151,33 +125,6 @@ probe_cluster_parameters(struct doctor_scope *c, int64_t deadline, struct rw_err
 	aws_params_add(&p, "DBClusterParameterGroupName", c->cluster_param_group);
 	aws_params_add(&p, "MaxRecords", "20");
 	if (doctor_rds(c, "DescribeDBClusterParameters", &p, deadline, &doc, err) != 0)
-		return -1;
-	xmlFreeDoc(doc);
-	return 0;
-}
-
-static int
-probe_maintenance(struct doctor_scope *c, int64_t deadline, struct rw_error *err)
-{
-	struct aws_params p = AWS_PARAMS_INIT;
-	xmlDoc *doc = NULL;
-
-	aws_params_add(&p, "MaxRecords", "20");
-	if (doctor_rds(c, "DescribePendingMaintenanceActions", &p, deadline, &doc, err) != 0)
-		return -1;
-	xmlFreeDoc(doc);
-	return 0;
-}
-
-static int
-probe_versions(struct doctor_scope *c, int64_t deadline, struct rw_error *err)
-{
-	struct aws_params p = AWS_PARAMS_INIT;
-	xmlDoc *doc = NULL;
-
-	aws_params_add(&p, "Engine", "postgres");
-	aws_params_add(&p, "DefaultOnly", "true");
-	if (doctor_rds(c, "DescribeDBEngineVersions", &p, deadline, &doc, err) != 0)
 		return -1;
 	xmlFreeDoc(doc);
 	return 0;
@@ -211,33 +158,6 @@ probe_snapshot_attributes(struct doctor_scope *c, int64_t deadline, struct rw_er
 		return doctor_skip(c, "no manual snapshot to read");
 	aws_params_add(&p, "DBSnapshotIdentifier", c->snapshot);
 	if (doctor_rds(c, "DescribeDBSnapshotAttributes", &p, deadline, &doc, err) != 0)
-		return -1;
-	xmlFreeDoc(doc);
-	return 0;
-}
-
-static int
-probe_certificates(struct doctor_scope *c, int64_t deadline, struct rw_error *err)
-{
-	struct aws_params p = AWS_PARAMS_INIT;
-	xmlDoc *doc = NULL;
-
-	aws_params_add(&p, "MaxRecords", "20");
-	if (doctor_rds(c, "DescribeCertificates", &p, deadline, &doc, err) != 0)
-		return -1;
-	xmlFreeDoc(doc);
-	return 0;
-}
-
-static int
-probe_events(struct doctor_scope *c, int64_t deadline, struct rw_error *err)
-{
-	struct aws_params p = AWS_PARAMS_INIT;
-	xmlDoc *doc = NULL;
-
-	aws_params_add(&p, "Duration", "60");
-	aws_params_add(&p, "MaxRecords", "20");
-	if (doctor_rds(c, "DescribeEvents", &p, deadline, &doc, err) != 0)
 		return -1;
 	xmlFreeDoc(doc);
 	return 0;
@@ -423,30 +343,33 @@ probe_security_groups(struct doctor_scope *c, int64_t deadline, struct rw_error 
 }
 
 /* Every AWS action rdswatch calls, in the order the probes need them;
- * `doctor --policy` prints the same list as an IAM policy. */
+ * `doctor --policy` prints the same list as an IAM policy. A probe with no
+ * function is an RDS call needing nothing but the fixed PARAMS (name,
+ * value pairs). */
 static const struct doctor_probe {
 	const char *action;
 	int (*run)(struct doctor_scope *c, int64_t deadline, struct rw_error *err);
+	const char *params[4];
 } doctor_probes[] = {
-	{ "rds:DescribeDBInstances", probe_instances },
-	{ "rds:DescribeDBClusters", probe_clusters },
-	{ "rds:DescribeDBParameters", probe_parameters },
-	{ "rds:DescribeDBClusterParameters", probe_cluster_parameters },
-	{ "rds:DescribePendingMaintenanceActions", probe_maintenance },
-	{ "rds:DescribeDBEngineVersions", probe_versions },
-	{ "rds:DescribeDBSnapshots", probe_snapshots },
-	{ "rds:DescribeDBSnapshotAttributes", probe_snapshot_attributes },
-	{ "rds:DescribeCertificates", probe_certificates },
-	{ "rds:DescribeEvents", probe_events },
-	{ "rds:DescribeDBLogFiles", probe_log_files },
-	{ "rds:DownloadDBLogFilePortion", probe_log_portion },
-	{ "cloudwatch:GetMetricData", probe_metrics },
-	{ "logs:FilterLogEvents", probe_filter_logs },
-	{ "guardduty:ListDetectors", probe_detectors },
-	{ "guardduty:GetDetector", probe_detector },
-	{ "guardduty:ListFindings", probe_list_findings },
-	{ "guardduty:GetFindings", probe_get_findings },
-	{ "ec2:DescribeSecurityGroups", probe_security_groups },
+	{ "rds:DescribeDBInstances", NULL, { "MaxRecords", "20" } },
+	{ "rds:DescribeDBClusters", NULL, { "MaxRecords", "20" } },
+	{ "rds:DescribeDBParameters", probe_parameters, { NULL } },
+	{ "rds:DescribeDBClusterParameters", probe_cluster_parameters, { NULL } },
+	{ "rds:DescribePendingMaintenanceActions", NULL, { "MaxRecords", "20" } },
+	{ "rds:DescribeDBEngineVersions", NULL, { "Engine", "postgres", "DefaultOnly", "true" } },
+	{ "rds:DescribeDBSnapshots", probe_snapshots, { NULL } },
+	{ "rds:DescribeDBSnapshotAttributes", probe_snapshot_attributes, { NULL } },
+	{ "rds:DescribeCertificates", NULL, { "MaxRecords", "20" } },
+	{ "rds:DescribeEvents", NULL, { "Duration", "60", "MaxRecords", "20" } },
+	{ "rds:DescribeDBLogFiles", probe_log_files, { NULL } },
+	{ "rds:DownloadDBLogFilePortion", probe_log_portion, { NULL } },
+	{ "cloudwatch:GetMetricData", probe_metrics, { NULL } },
+	{ "logs:FilterLogEvents", probe_filter_logs, { NULL } },
+	{ "guardduty:ListDetectors", probe_detectors, { NULL } },
+	{ "guardduty:GetDetector", probe_detector, { NULL } },
+	{ "guardduty:ListFindings", probe_list_findings, { NULL } },
+	{ "guardduty:GetFindings", probe_get_findings, { NULL } },
+	{ "ec2:DescribeSecurityGroups", probe_security_groups, { NULL } },
 };
 
 /* Needed only for some settings: auth = secret[:ARN] and auth = iam. */
@@ -565,12 +488,29 @@ doctor_identity(struct doctor *d, struct doctor_scope *c, int64_t deadline)
 	xmlFreeDoc(doc);
 }
 
+/* A probe without a function: the RDS operation after "rds:", its params. */
+static int
+doctor_probe_rds(struct doctor_scope *c, const struct doctor_probe *p, int64_t deadline,
+    struct rw_error *err)
+{
+	struct aws_params params = AWS_PARAMS_INIT;
+	xmlDoc *doc = NULL;
+
+	for (size_t k = 0; k + 1 < sizeof p->params / sizeof *p->params && p->params[k] != NULL; k += 2)
+		aws_params_add(&params, p->params[k], p->params[k + 1]);
+	if (doctor_rds(c, strchr(p->action, ':') + 1, &params, deadline, &doc, err) != 0)
+		return -1;
+	xmlFreeDoc(doc);
+	return 0;
+}
+
 static void
 doctor_actions(struct doctor *d, struct doctor_scope *c, int64_t deadline)
 {
 	for (size_t i = 0; i < sizeof doctor_probes / sizeof doctor_probes[0]; i++) {
 		struct rw_error err = RW_ERROR_INIT;
-		int rc = doctor_probes[i].run(c, deadline, &err);
+		int rc = doctor_probes[i].run != NULL ? doctor_probes[i].run(c, deadline, &err) :
+		    doctor_probe_rds(c, &doctor_probes[i], deadline, &err);
 		char *fix;
 
 		if (rc == 0)

@@ -399,19 +399,11 @@ struct source *
 cloudwatch_source_new(struct scope *sc, const struct cloudwatch_settings *st)
 {
 	struct cloudwatch_source *c = xcalloc(1, sizeof *c);
-	char *name = *sc->label != '\0' ? xasprintf("cloudwatch@%s", sc->label) :
-	    xstrdup("cloudwatch");
-	struct source *s;
 	int64_t interval = st->focus.n > 0 && st->focus_interval_ms < st->interval_ms ?
 	    st->focus_interval_ms : st->interval_ms;
 
 	c->sc = scope_ref(sc);
 	cloudwatch_settings_copy(&c->st, st);
 	c->base_interval = interval;
-	s = source_new(&cloudwatch_source_ops, name, NULL, interval, st->timeout_ms);
-	free(name);
-	s->region = xstrdup(sc->region);
-	s->profile = xstrdup(sc->profile);
-	s->priv = c;
-	return s;
+	return scope_source_new(sc, &cloudwatch_source_ops, interval, st->timeout_ms, c);
 }

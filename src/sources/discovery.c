@@ -63,23 +63,8 @@ struct discovery {
 	struct scope *sc;
 	struct m_vec all;	/* instances then clusters, unfiltered */
 	size_t ninstances;
+	int clusters;		/* reading DescribeDBClusters */
 };
-
-static int
-discovery_instances_page(void *ctx, const xmlNode *res)
-{
-	struct discovery *d = ctx;
-
-	for (xmlNode *db = aws_xml_first(aws_xml_child(res, "DBInstances"), "DBInstance"); db != NULL;
-	    db = aws_xml_next(db, "DBInstance")) {
-		struct m_instance *i = m_vec_push(&d->all);
-
-		if (rds_parse_instance(db, d->sc->region, d->sc->profile, i) != 0) {
-			m_vec_remove(&d->all, d->all.n - 1);
-		}
-	}
-	return 0;
-}
 
 struct discovery_member {
 	struct discovery *d;
@@ -102,23 +87,26 @@ discovery_member_role(void *ctx, const char *id, int writer)
 	}
 }
 
+/* One page of DescribeDBInstances or DescribeDBClusters. */
 static int
-discovery_clusters_page(void *ctx, const xmlNode *res)
+discovery_page(void *ctx, const xmlNode *res)
 {
 	struct discovery *d = ctx;
+	const char *list = d->clusters ? "DBClusters" : "DBInstances";
+	const char *item = d->clusters ? "DBCluster" : "DBInstance";
 
-	for (xmlNode *c = aws_xml_first(aws_xml_child(res, "DBClusters"), "DBCluster"); c != NULL;
-	    c = aws_xml_next(c, "DBCluster")) {
+	for (xmlNode *x = aws_xml_first(aws_xml_child(res, list), item); x != NULL;
+	    x = aws_xml_next(x, item)) {
 		struct m_instance *i = m_vec_push(&d->all);
+		int rc = d->clusters ? rds_parse_cluster(x, d->sc->region, d->sc->profile, i) :
+		    rds_parse_instance(x, d->sc->region, d->sc->profile, i);
 
-		if (rds_parse_cluster(c, d->sc->region, d->sc->profile, i) != 0) {
+		if (rc != 0)
 			m_vec_remove(&d->all, d->all.n - 1);
-			continue;
-		}
-		{
+		else if (d->clusters) {
 			struct discovery_member m = { d, i->id };
 
-			rds_parse_cluster_members(c, discovery_member_role, &m);
+			rds_parse_cluster_members(x, discovery_member_role, &m);
 		}
 	}
 	return 0;
@@ -139,12 +127,13 @@ discovery_run(struct aws_client *cl, struct scope *sc, int64_t deadline, struct 
 
 	m_vec_init(out, &m_instance_type);
 	m_vec_init(&d.all, &m_instance_type);
-	if (discovery_pages(cl, "DescribeDBInstances", NULL, 100, deadline,
-	    discovery_instances_page, &d, err) != 0)
+	if (discovery_pages(cl, "DescribeDBInstances", NULL, 100, deadline, discovery_page, &d,
+	    err) != 0)
 		goto fail;
 	d.ninstances = d.all.n;
-	if (discovery_pages(cl, "DescribeDBClusters", NULL, 100, deadline,
-	    discovery_clusters_page, &d, err) != 0)
+	d.clusters = 1;
+	if (discovery_pages(cl, "DescribeDBClusters", NULL, 100, deadline, discovery_page, &d,
+	    err) != 0)
 		goto fail;
 	M_VEC_EACH(&d.all, struct m_instance, i) {
 		if (i->account_id != NULL)

@@ -227,15 +227,8 @@ struct source *
 ec2_source_new(struct scope *sc, const struct ec2_settings *st)
 {
 	struct ec2_source *e = xcalloc(1, sizeof *e);
-	char *name = *sc->label != '\0' ? xasprintf("ec2@%s", sc->label) : xstrdup("ec2");
-	struct source *s;
 
 	e->sc = scope_ref(sc);
 	e->st = *st;
-	s = source_new(&ec2_source_ops, name, NULL, st->interval_ms, st->timeout_ms);
-	free(name);
-	s->region = xstrdup(sc->region);
-	s->profile = xstrdup(sc->profile);
-	s->priv = e;
-	return s;
+	return scope_source_new(sc, &ec2_source_ops, st->interval_ms, st->timeout_ms, e);
 }

@@ -239,16 +239,8 @@ struct source *
 guardduty_source_new(struct scope *sc, const struct guardduty_settings *st)
 {
 	struct guardduty_source *g = xcalloc(1, sizeof *g);
-	char *name = *sc->label != '\0' ? xasprintf("guardduty@%s", sc->label) :
-	    xstrdup("guardduty");
-	struct source *s;
 
 	g->sc = scope_ref(sc);
 	g->st = *st;
-	s = source_new(&guardduty_source_ops, name, NULL, st->interval_ms, st->timeout_ms);
-	free(name);
-	s->region = xstrdup(sc->region);
-	s->profile = xstrdup(sc->profile);
-	s->priv = g;
-	return s;
+	return scope_source_new(sc, &guardduty_source_ops, st->interval_ms, st->timeout_ms, g);
 }

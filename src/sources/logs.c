@@ -520,15 +520,8 @@ struct source *
 logs_source_new(struct scope *sc, const struct logs_settings *st)
 {
 	struct logs_source *l = xcalloc(1, sizeof *l);
-	char *name = *sc->label != '\0' ? xasprintf("logs@%s", sc->label) : xstrdup("logs");
-	struct source *s;
 
 	l->sc = scope_ref(sc);
 	l->st = *st;
-	s = source_new(&logs_source_ops, name, NULL, st->interval_ms, st->timeout_ms);
-	free(name);
-	s->region = xstrdup(sc->region);
-	s->profile = xstrdup(sc->profile);
-	s->priv = l;
-	return s;
+	return scope_source_new(sc, &logs_source_ops, st->interval_ms, st->timeout_ms, l);
 }

@@ -614,8 +614,6 @@ struct source *
 rds_source_new(struct scope *sc, const struct rds_settings *st, struct m_vec *primed)
 {
 	struct rds_source *r = xcalloc(1, sizeof *r);
-	struct source *s;
-	char *name = *sc->label != '\0' ? xasprintf("rds@%s", sc->label) : xstrdup("rds");
 
 	r->sc = scope_ref(sc);
 	r->st = *st;
@@ -627,10 +625,5 @@ rds_source_new(struct scope *sc, const struct rds_settings *st, struct m_vec *pr
 		m_vec_init(primed, &m_instance_type);
 		r->have_primed = 1;
 	}
-	s = source_new(&rds_source_ops, name, NULL, st->interval_ms, st->timeout_ms);
-	free(name);
-	s->region = xstrdup(sc->region);
-	s->profile = xstrdup(sc->profile);
-	s->priv = r;
-	return s;
+	return scope_source_new(sc, &rds_source_ops, st->interval_ms, st->timeout_ms, r);
 }

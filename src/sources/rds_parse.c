@@ -10,71 +10,54 @@
 #include "sources/rds_parse.h"
 #include "sources/scope.h"
 
-/* DescribeDBInstances' DBInstance members -> instance fields. */
+/* Members DBInstance and DBCluster share, with the same meaning. */
+static const struct fill_map rds_common_map[] = {
+	{ "Engine", "engine" },
+	{ "EngineVersion", "engine_version" },
+	{ "AllocatedStorage", "allocated_storage_gib" },
+	{ "PubliclyAccessible", "publicly_accessible" },
+	{ "StorageEncrypted", "storage_encrypted" },
+	{ "KmsKeyId", "kms_key_id" },
+	{ "IAMDatabaseAuthenticationEnabled", "iam_auth" },
+	{ "BackupRetentionPeriod", "backup_retention_days" },
+	{ "LatestRestorableTime", "latest_restorable_time" },
+	{ "PreferredBackupWindow", "backup_window" },
+	{ "PreferredMaintenanceWindow", "maintenance_window" },
+	{ "DeletionProtection", "deletion_protection" },
+	{ "MultiAZ", "multi_az" },
+	{ "AutoMinorVersionUpgrade", "auto_minor_upgrade" },
+	{ "CopyTagsToSnapshot", "copy_tags_to_snapshot" },
+	{ "EnabledCloudwatchLogsExports/member", "log_exports" },
+	{ "MonitoringInterval", "monitoring_interval_s" },
+	{ "MasterUsername", "master_username" },
+	{ "MasterUserSecret/SecretArn", "master_user_secret_arn" },
+	{ "CertificateDetails/ValidTill", "ca_valid_till" },
+	{ "VpcSecurityGroups/VpcSecurityGroupMembership/VpcSecurityGroupId", "security_groups" },
+};
+
+/* DescribeDBInstances' own DBInstance members. */
 static const struct fill_map rds_instance_map[] = {
 	{ "DBInstanceIdentifier", "id" },
 	{ "DBInstanceArn", "arn" },
-	{ "Engine", "engine" },
-	{ "EngineVersion", "engine_version" },
 	{ "DBInstanceStatus", "status" },
 	{ "DBClusterIdentifier", "cluster_id" },
 	{ "DBInstanceClass", "instance_class" },
 	{ "Endpoint/Address", "endpoint_host" },
 	{ "Endpoint/Port", "endpoint_port" },
-	{ "AllocatedStorage", "allocated_storage_gib" },
-	{ "PubliclyAccessible", "publicly_accessible" },
-	{ "StorageEncrypted", "storage_encrypted" },
-	{ "KmsKeyId", "kms_key_id" },
-	{ "IAMDatabaseAuthenticationEnabled", "iam_auth" },
-	{ "BackupRetentionPeriod", "backup_retention_days" },
-	{ "LatestRestorableTime", "latest_restorable_time" },
-	{ "PreferredBackupWindow", "backup_window" },
-	{ "PreferredMaintenanceWindow", "maintenance_window" },
-	{ "DeletionProtection", "deletion_protection" },
-	{ "MultiAZ", "multi_az" },
-	{ "AutoMinorVersionUpgrade", "auto_minor_upgrade" },
-	{ "CopyTagsToSnapshot", "copy_tags_to_snapshot" },
-	{ "EnabledCloudwatchLogsExports/member", "log_exports" },
-	{ "MonitoringInterval", "monitoring_interval_s" },
-	{ "MasterUsername", "master_username" },
-	{ "MasterUserSecret/SecretArn", "master_user_secret_arn" },
 	{ "CACertificateIdentifier", "ca_certificate_id" },
-	{ "CertificateDetails/ValidTill", "ca_valid_till" },
-	{ "VpcSecurityGroups/VpcSecurityGroupMembership/VpcSecurityGroupId", "security_groups" },
 	{ "InstanceCreateTime", "created_at" },
 };
 
-/* DescribeDBClusters' DBCluster members -> the cluster's record. */
+/* DescribeDBClusters' own DBCluster members. */
 static const struct fill_map rds_cluster_map[] = {
 	{ "DBClusterIdentifier", "id" },
 	{ "DBClusterArn", "arn" },
-	{ "Engine", "engine" },
-	{ "EngineVersion", "engine_version" },
 	{ "Status", "status" },
 	{ "DBClusterInstanceClass", "instance_class" },
 	{ "Endpoint", "endpoint_host" },
 	{ "Port", "endpoint_port" },
-	{ "AllocatedStorage", "allocated_storage_gib" },
-	{ "PubliclyAccessible", "publicly_accessible" },
-	{ "StorageEncrypted", "storage_encrypted" },
-	{ "KmsKeyId", "kms_key_id" },
-	{ "IAMDatabaseAuthenticationEnabled", "iam_auth" },
-	{ "BackupRetentionPeriod", "backup_retention_days" },
-	{ "LatestRestorableTime", "latest_restorable_time" },
-	{ "PreferredBackupWindow", "backup_window" },
-	{ "PreferredMaintenanceWindow", "maintenance_window" },
-	{ "DeletionProtection", "deletion_protection" },
-	{ "MultiAZ", "multi_az" },
-	{ "AutoMinorVersionUpgrade", "auto_minor_upgrade" },
-	{ "CopyTagsToSnapshot", "copy_tags_to_snapshot" },
-	{ "EnabledCloudwatchLogsExports/member", "log_exports" },
-	{ "MonitoringInterval", "monitoring_interval_s" },
-	{ "MasterUsername", "master_username" },
-	{ "MasterUserSecret/SecretArn", "master_user_secret_arn" },
 	{ "CertificateDetails/CAIdentifier", "ca_certificate_id" },
-	{ "CertificateDetails/ValidTill", "ca_valid_till" },
 	{ "DBClusterParameterGroup", "parameter_group" },
-	{ "VpcSecurityGroups/VpcSecurityGroupMembership/VpcSecurityGroupId", "security_groups" },
 	{ "ClusterCreateTime", "created_at" },
 };
 
@@ -120,6 +103,7 @@ rds_parse_common(const char *kind, const char *region, const char *profile, cons
 {
 	char *account;
 
+	fill_from_xml(rds_common_map, FILL_N(rds_common_map), node, &m_instance_type, i);
 	m_str_set(&i->kind, kind);
 	m_str_set(&i->region, region);
 	m_str_set(&i->profile, profile);

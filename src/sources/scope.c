@@ -235,6 +235,21 @@ scope_set_account_id(struct scope *s, const char *id)
 	pthread_mutex_unlock(&s->lock);
 }
 
+struct source *
+scope_source_new(struct scope *sc, const struct source_ops *ops, int64_t interval_ms,
+    int64_t timeout_ms, void *priv)
+{
+	char *name = *sc->label != '\0' ? xasprintf("%s@%s", ops->kind, sc->label) :
+	    xstrdup(ops->kind);
+	struct source *s = source_new(ops, name, NULL, interval_ms, timeout_ms);
+
+	free(name);
+	s->region = xstrdup(sc->region);
+	s->profile = xstrdup(sc->profile);
+	s->priv = priv;
+	return s;
+}
+
 char *
 scope_arn_account(const char *arn)
 {

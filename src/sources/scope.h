@@ -17,6 +17,7 @@
 #include "aws/client.h"
 #include "aws/ctx.h"
 #include "model/records.h"
+#include "sources/source.h"
 
 /* Which instances a fleet watches: identifiers (shell patterns) and tags
  * ("key=value", all must match). Empty lists match everything. */
@@ -81,6 +82,11 @@ int scope_roster_get(struct scope *s, struct m_vec *out);
 /* The account id, newly allocated, or NULL. */
 char *scope_account_id(struct scope *s);
 void scope_set_account_id(struct scope *s, const char *id);
+
+/* A fleet-wide source of SC (ops->kind, or "kind@label" for a scope but
+ * the first), with SC's region and profile and PRIV. */
+struct source *scope_source_new(struct scope *sc, const struct source_ops *ops,
+    int64_t interval_ms, int64_t timeout_ms, void *priv);
 
 /* The 12-digit account of an ARN ("arn:aws:rds:us-east-1:123...:db:x"),
  * newly allocated, or NULL. */

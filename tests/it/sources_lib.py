@@ -17,6 +17,7 @@ import urllib.request
 TOP = os.environ.get('top_srcdir') or os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 BUILD = os.environ.get('top_builddir') or os.path.join(TOP, 'build')
 RDSWATCH = os.environ.get('RDSWATCH') or os.path.join(BUILD, 'rdswatch')
+POLL = os.path.join(BUILD, 'tests/it/sources-poll')
 PSQL = '/usr/lib/postgresql/15/bin/psql'
 
 failures = []
@@ -42,9 +43,11 @@ def finish():
     sys.exit(1 if failures else 0)
 
 
-def require():
+def require(poll=False):
     if not os.access(RDSWATCH, os.X_OK):
         skip('rdswatch not built at %s' % RDSWATCH)
+    if poll and not os.access(POLL, os.X_OK):
+        skip('sources-poll not built at %s' % POLL)
     try:
         import botocore  # noqa: F401
     except ImportError:
@@ -183,7 +186,11 @@ class Home:
         t0 = time.monotonic()
         out = subprocess.run([RDSWATCH] + list(args) + ['--config', self.config],
                              capture_output=True, env=self.env, timeout=timeout)
-        return out.returncode, out.stdout, out.stderr.decode(errors='replace'), time.monotonic() - t0
+        err = out.stderr.decode(errors='replace')
+        # The sanitizer build: any report is a failure, whatever the exit status.
+        check('Sanitizer' not in err and 'runtime error' not in err,
+              'rdswatch %s: sanitizer report:\n%s' % (' '.join(args), err[-3000:]))
+        return out.returncode, out.stdout, err, time.monotonic() - t0
 
     def once_json(self, *args, timeout=60):
         rc, out, err, took = self.run('once', '--format', 'json', *args, timeout=timeout)

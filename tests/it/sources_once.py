@@ -18,7 +18,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sources_lib as L  # noqa: E402
 
-POLL = os.path.join(L.BUILD, 'tests/it/sources-poll')
+POLL = L.POLL
 LEDGER_SECRET = 'rds!db-0c1ea000-ledger'
 
 
@@ -153,6 +153,7 @@ def rotation(rig):
             if line.startswith('poll pg ledger'):
                 after.append(line.split()[3])
         poll.wait(timeout=30)
+        L.check(poll.returncode == 0, 'sources-poll exit status %s' % poll.returncode)
         L.check(lines[-1] == 'done', 'sources-poll finished: %s' % lines[-3:])
         L.check('ok' in after and after[-1] == 'ok', 'the pg source reads again after the rotation: %s' % after)
         log = open(rig.env['RIG_PG_LOG'], errors='replace').read()[len(log_before):]
@@ -170,9 +171,7 @@ def rotation(rig):
 
 
 def main():
-    L.require()
-    if not os.access(POLL, os.X_OK):
-        L.skip('sources-poll not built at %s' % POLL)
+    L.require(poll=True)
     faults()
     rig = L.Rig()
     try:
