@@ -11,6 +11,8 @@
 #include <libxml/parser.h>
 
 #include "aws/xml.h"
+#include "core/buf.h"
+#include "core/sanitize.h"
 #include "core/timeutil.h"
 #include "core/xmalloc.h"
 
@@ -34,10 +36,51 @@ aws_xml_silent(void *ctx, const char *msg, ...)
 	(void)msg;
 }
 
+/* XML 1.0 forbids C0 controls (but tab, LF, CR) and invalid UTF-8, yet a
+ * hostile or sloppy endpoint may put them in a value (an event message, a
+ * tag). Rather than lose the whole answer, such bytes become the visible
+ * escapes the sanitizer would have written for them ("\x1b"), so what a
+ * record holds is what sanitizing the raw value gives. NULL when the body
+ * needs no change. */
+static char *
+aws_xml_tolerate(const char *data, size_t len, size_t *out_len)
+{
+	const unsigned char *s = (const unsigned char *)data;
+	struct buf b;
+	size_t i = 0, clean = 0;	/* data[clean..i) is copied when a bad byte comes */
+	int changed = 0;
+
+	buf_init(&b);
+	while (i < len) {
+		uint32_t cp;
+		size_t n = s[i] < 0x80 ? 1 : sanitize_utf8_decode(s + i, len - i, &cp);
+		int bad = n == 0 || (s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' && s[i] != '\r');
+
+		if (!bad) {
+			i += n;
+			continue;
+		}
+		buf_append(&b, data + clean, i - clean);
+		buf_printf(&b, "\\x%02x", s[i]);
+		changed = 1;
+		i++;
+		clean = i;
+	}
+	if (!changed) {
+		buf_free(&b);
+		return NULL;
+	}
+	buf_append(&b, data + clean, len - clean);
+	*out_len = b.len;
+	return buf_detach(&b);
+}
+
 static xmlDoc *
 aws_xml_read(const char *data, size_t len, const char **why)
 {
 	xmlDoc *doc;
+	size_t fixed_len = 0;
+	char *fixed;
 
 	/* NONET: no fetching; no NOENT (entities stay unexpanded), no
 	 * DTDLOAD; NOBLANKS drops whitespace-only text nodes. */
@@ -54,7 +97,15 @@ aws_xml_read(const char *data, size_t len, const char **why)
 		return NULL;
 	}
 	xmlSetGenericErrorFunc(NULL, aws_xml_silent);
-	doc = xmlReadMemory(data, (int)len, "response.xml", NULL, opts);
+	fixed = aws_xml_tolerate(data, len, &fixed_len);
+	if (fixed != NULL && fixed_len > INT_MAX) {
+		free(fixed);
+		*why = "body too large";
+		return NULL;
+	}
+	doc = xmlReadMemory(fixed != NULL ? fixed : data, (int)(fixed != NULL ? fixed_len : len),
+	    "response.xml", NULL, opts);
+	free(fixed);
 	if (doc == NULL) {
 		*why = "not well-formed XML (truncated or malformed)";
 		return NULL;

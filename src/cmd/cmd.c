@@ -9,6 +9,8 @@
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_watch_entry,
+	&cmd_once_entry,
+	&cmd_doctor_entry,
 	&cmd_help_entry,
 	&cmd_version_entry,
 	&cmd_token_entry,

@@ -27,12 +27,15 @@ const char *
 cmd_opts_help(void)
 {
 	return
-	    "  --config FILE          rdswatch config (default $XDG_CONFIG_HOME/rdswatch/config)\n"
+	    "  --config FILE          rdswatch config (default\n"
+	    "                         $XDG_CONFIG_HOME/rdswatch/config)\n"
 	    "  --profile NAME         AWS profile (default AWS_PROFILE, then default)\n"
 	    "  --region REGION        AWS region (default AWS_REGION, the profile, IMDS)\n"
 	    "  --endpoint-url URL     one endpoint for every AWS service (testing)\n"
-	    "  --debug CATS           debug log categories: aws, pg, sources, store, rules, ui, all\n"
-	    "  --log FILE             debug log file (default $XDG_STATE_HOME/rdswatch/debug.log)\n"
+	    "  --debug CATS           debug log categories: aws, pg, sources, store,\n"
+	    "                         rules, ui, all\n"
+	    "  --log FILE             debug log file (default\n"
+	    "                         $XDG_STATE_HOME/rdswatch/debug.log)\n"
 	    "  --connect-timeout DUR  AWS connect timeout (default 3s)\n"
 	    "  --timeout DUR          AWS timeout per HTTP attempt (default 10s)\n";
 }

@@ -10,12 +10,15 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_opts.h"
 #include "cmd/cmd_watch.h"
-#include "rules/rules.h"
 #include "core/config.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "core/xmalloc.h"
+#include "rules/rules.h"
+#include "sources/awscred.h"
+#include "sources/fleet.h"
 #include "ui/feed_live.h"
 #include "ui/keys.h"
 #include "ui/theme.h"
@@ -25,11 +28,10 @@
 #define WATCH_REFRESH_DEFAULT_MS (5 * TIME_SEC)
 #define WATCH_ATTENTION_DEFAULT_MS (5 * TIME_SEC)
 
-/* Options. The common ones (--profile, --region, --history, --debug ...)
- * come with the shared option parser (cmd_opts); until it is merged this
- * command parses its own and --config only. */
+/* Options; the common ones (--config, --profile, --region, --debug ...)
+ * come from the shared parser (cmd_opts). */
 struct watch_opts {
-	const char *config;
+	struct cmd_opts common;
 	const char *theme;
 	int ascii;		/* -1: not given */
 	int no_color;
@@ -43,7 +45,6 @@ static const struct option watch_long[] = {
 	{ "no-color", no_argument, NULL, 'C' },
 	{ "refresh", required_argument, NULL, 'r' },
 	{ "bell", no_argument, NULL, 'b' },
-	{ "config", required_argument, NULL, 'c' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -63,31 +64,33 @@ watch_print_help(FILE *out)
 	    "  --no-color        no colour, attributes only (also NO_COLOR)\n"
 	    "  --refresh TIME    refresh interval, e.g. 2s or 1m (default 5s)\n"
 	    "  --bell            ring the bell when a critical alert opens\n"
-	    "  --config FILE     configuration file (default\n"
-	    "                    $XDG_CONFIG_HOME/rdswatch/config)\n"
 	    "  -h, --help        show this help and exit\n"
-	    "\n");
+	    "%s\n", cmd_opts_help());
 	key_print_help(out);
 	fprintf(out, "\nSee rdswatch(1) for the panes, themes and files.\n");
 }
 
 static int
-watch_parse(int argc, char **argv, struct watch_opts *o)
+watch_parse_table(int argc, char **argv, struct watch_opts *o, const struct option *table)
 {
-	int c;
+	int c, h;
 
 	memset(o, 0, sizeof *o);
 	o->ascii = -1;
 	opterr = 0;
 	/* ':' first: a missing value is reported as such. */
-	while ((c = getopt_long(argc, argv, "+:h", watch_long, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:h", table, NULL)) != -1) {
+		if ((h = cmd_opts_handle(&o->common, c, optarg, &cmd_watch_entry)) != 0) {
+			if (h < 0)
+				return CMD_EXIT_USAGE;
+			continue;
+		}
 		switch (c) {
 		case 't': o->theme = optarg; break;
 		case 'a': o->ascii = 1; break;
 		case 'C': o->no_color = 1; break;
 		case 'r': o->refresh = optarg; break;
 		case 'b': o->bell = 1; break;
-		case 'c': o->config = optarg; break;
 		case 'h':
 			watch_print_help(stdout);
 			return CMD_EXIT_OK;
@@ -103,6 +106,16 @@ watch_parse(int argc, char **argv, struct watch_opts *o)
 	if (optind < argc)
 		return cmd_usage_error(&cmd_watch_entry, "unexpected argument '%s'", argv[optind]);
 	return -1;
+}
+
+static int
+watch_parse(int argc, char **argv, struct watch_opts *o)
+{
+	struct option *table = cmd_opts_table(watch_long);
+	int rc = watch_parse_table(argc, argv, o, table);
+
+	free(table);
+	return rc;
 }
 
 /* "$USER@host": who acknowledges alerts. */
@@ -176,10 +189,12 @@ watch_settings(const struct watch_opts *o, const struct config *cfg, struct tui_
 		fprintf(stderr, "rdswatch: [ui] refresh must be at least 1s\n");
 		return CMD_EXIT_FAILURE;
 	}
-	t->dash.profile = config_get(cfg, "aws", NULL, "profile");
+	t->dash.profile = o->common.profile != NULL ? o->common.profile :
+	    config_get(cfg, "aws", NULL, "profile");
 	if (t->dash.profile == NULL)
 		t->dash.profile = getenv("AWS_PROFILE");
-	t->dash.region = config_get(cfg, "aws", NULL, "region");
+	t->dash.region = o->common.region != NULL ? o->common.region :
+	    config_get(cfg, "aws", NULL, "region");
 	if (t->dash.region == NULL)
 		t->dash.region = getenv("AWS_REGION") != NULL ? getenv("AWS_REGION") :
 		    getenv("AWS_DEFAULT_REGION");
@@ -202,15 +217,82 @@ watch_themes(const char *name, struct theme *theme, struct theme *mono)
 	return -1;
 }
 
-/* The live feed: the scheduler with the sources (none until the data
- * sources are merged), started. */
+/* What the live feed is made from: set by cmd_watch_run before it calls
+ * the feed maker (whose signature the terminal tests share). */
+static struct {
+	const struct config *cfg;
+	const struct aws_settings *aws;
+} watch_live;
+
+/* The rules, evaluated on the live snapshot as a source of their own: the
+ * posture checks and alerts land like any poll's records (and will reach
+ * the history the same way), and acknowledgements in the snapshot carry
+ * over (rules/lifecycle.c). */
+struct watch_rules {
+	struct feed *feed;
+	struct rules_config cfg;
+};
+
+static int
+watch_rules_poll(struct source *s, struct batch *b, int64_t deadline, struct rw_error *err)
+{
+	struct watch_rules *r = s->priv;
+	struct snapshot snap;
+
+	(void)deadline, (void)err;
+	feed_snapshot(r->feed, &snap, b->polled_at);
+	rules_evaluate(&snap, &r->cfg, b->polled_at, b);
+	snapshot_free(&snap);
+	return 0;
+}
+
+static void
+watch_rules_destroy(struct source *s)
+{
+	struct watch_rules *r = s->priv;
+
+	rules_config_free(&r->cfg);
+	free(r);
+}
+
+static const struct source_ops watch_rules_ops = {
+	"rules", watch_rules_poll, watch_rules_destroy,
+};
+
+/* The live feed: the fleet's sources (config + discovery) and the rules on
+ * the feed's scheduler, started. What cannot be set up shows as failing
+ * sources. */
 static struct feed *
 watch_live_feed(char **why)
 {
 	struct feed *feed = feed_live_new(why);
+	struct fleet_opts fo = { watch_live.cfg, watch_live.aws, NULL, 0 };
+	struct rw_error err = RW_ERROR_INIT;
+	struct watch_rules *rules;
+	struct source *s;
+	struct fleet f;
 
-	if (feed != NULL)
-		feed_live_start(feed);
+	if (feed == NULL)
+		return NULL;
+	rules = xcalloc(1, sizeof *rules);
+	rules->feed = feed;
+	if (rules_config_load(watch_live.cfg, &rules->cfg, &err) != 0 ||
+	    fleet_build(&f, &fo, &err) != 0) {
+		*why = err_format(&err);
+		err_clear(&err);
+		rules_config_free(&rules->cfg);
+		free(rules);
+		feed_free(feed);
+		return NULL;
+	}
+	fleet_schedule(&f, feed_live_scheduler(feed));
+	s = source_new(&watch_rules_ops, "rules", NULL, WATCH_REFRESH_DEFAULT_MS,
+	    WATCH_REFRESH_DEFAULT_MS);
+	s->priv = rules;
+	sched_add(feed_live_scheduler(feed), s);
+	/* The sources hold what they need; the fleet's own list can go. */
+	fleet_free(&f);
+	feed_live_start(feed);
 	return feed;
 }
 
@@ -218,7 +300,8 @@ int
 cmd_watch_run(int argc, char **argv, struct feed *(*make_feed)(char **why))
 {
 	struct watch_opts o;
-	struct config cfg;
+	struct aws_settings aws;
+	struct config *cfg;
 	struct rw_error err = RW_ERROR_INIT;
 	struct tui_opts t;
 	struct rules_config rules;
@@ -229,32 +312,41 @@ cmd_watch_run(int argc, char **argv, struct feed *(*make_feed)(char **why))
 	int rc;
 
 	rc = watch_parse(argc, argv, &o);
-	if (rc >= 0)
+	if (rc >= 0) {
+		cmd_opts_free(&o.common);
 		return rc;
+	}
 	setlocale(LC_ALL, "");
-	if (config_load(&cfg, o.config, &err) != 0)
+	/* Numbers from AWS and PostgreSQL are written with a '.'. */
+	setlocale(LC_NUMERIC, "C");
+	if (cmd_opts_finish(&o.common, &aws, &err) != 0) {
+		cmd_opts_free(&o.common);
 		return watch_fail("config", err_format(&err));
-	for (size_t i = 0; i < cfg.nwarnings; i++)
-		fprintf(stderr, "rdswatch: warning: %s\n", cfg.warnings[i]);
+	}
+	cfg = &o.common.config;
 	memset(&t, 0, sizeof t);
-	if (rules_config_load(&cfg, &rules, &err) != 0) {
-		config_free(&cfg);
+	/* The panes highlight with the rules' own thresholds. */
+	if (rules_config_load(cfg, &rules, &err) != 0) {
+		cmd_opts_free(&o.common);
 		return watch_fail("config", err_format(&err));
 	}
 	t.dash.rules = &rules;
-	rc = watch_settings(&o, &cfg, &t, &theme_name);
+	rc = watch_settings(&o, cfg, &t, &theme_name);
 	if (rc < 0)
 		rc = watch_themes(theme_name, &theme, &mono);
 	if (rc >= 0) {
 		rules_config_free(&rules);
-		config_free(&cfg);
+		cmd_opts_free(&o.common);
 		return rc;
 	}
+	watch_live.cfg = cfg;
+	watch_live.aws = &aws;
 	if (tui_check_terminal(&why) != 0 || (feed = make_feed(&why)) == NULL) {
 		theme_free(&theme);
 		theme_free(&mono);
+		awscred_reset();
 		rules_config_free(&rules);
-		config_free(&cfg);
+		cmd_opts_free(&o.common);
 		return watch_fail("cannot open the dashboard", why);
 	}
 	/* Sources are built at the default interval; --refresh scales them. */
@@ -266,11 +358,12 @@ cmd_watch_run(int argc, char **argv, struct feed *(*make_feed)(char **why))
 	t.mono = &mono;
 	rc = tui_run(feed, &t, &why);
 	feed_free(feed);
+	awscred_reset();
 	free(user);
 	theme_free(&theme);
 	theme_free(&mono);
 	rules_config_free(&rules);
-	config_free(&cfg);
+	cmd_opts_free(&o.common);
 	if (rc < 0)
 		return watch_fail("cannot open the dashboard", why);
 	return rc;

@@ -90,5 +90,41 @@ const struct config_keydef config_keys[] = {
 	  "how long metric samples and per-poll numbers keep full resolution before 5-minute "
 	  "aggregates (default 48h)" },
 
+	/* Data sources (src/sources/fleet.c and the sources): which accounts,
+	 * regions and instances, and how often each source polls. */
+	{ "discovery", "aws", 0, "false: no AWS at all (only [instance ID] servers)" },
+	{ "discovery", "regions", 0, "regions to watch (default: the AWS region)" },
+	{ "discovery", "instances", 0, "watch only these instance/cluster ids (shell patterns)" },
+	{ "discovery", "tags", 0, "watch only instances with these tags (key=value, all must match)" },
+	{ "account", "profile", 0, "the AWS profile of this account (may assume a role)" },
+	{ "account", "regions", 0, "regions to watch in this account" },
+	{ "account", "instances", 0, "watch only these ids in this account" },
+	{ "account", "tags", 0, "watch only instances with these tags in this account" },
+#define SOURCE_KEYS(sec) \
+	{ sec, "enabled", 0, "false: do not poll this source" }, \
+	{ sec, "interval", 0, "time between polls" }, \
+	{ sec, "timeout", 0, "a poll's deadline (default 10s)" }
+	SOURCE_KEYS("rds"),
+	SOURCE_KEYS("cloudwatch"),
+	SOURCE_KEYS("logs"),
+	SOURCE_KEYS("guardduty"),
+	SOURCE_KEYS("ec2"),
+#undef SOURCE_KEYS
+	{ "rds", "slow_interval", 0, "parameters, engine versions, snapshots, certificates: every (30m)" },
+	{ "rds", "events_lookback", 0, "RDS events read at start (24h)" },
+	{ "cloudwatch", "period", 0, "metric resolution for the fleet (5m)" },
+	{ "cloudwatch", "window", 0, "how much recent series each poll reads (1h)" },
+	{ "cloudwatch", "metrics", 0, "metrics for every instance (default: 8 that the rules read)" },
+	{ "cloudwatch", "focus", 0, "instances polled in detail every focus_interval" },
+	{ "cloudwatch", "focus_metrics", 0, "metrics of the focused instances (default: all)" },
+	{ "cloudwatch", "focus_interval", 0, "time between polls of the focused instances (1m)" },
+	{ "cloudwatch", "focus_period", 0, "metric resolution of the focused instances (1m)" },
+	{ "logs", "lookback", 0, "failed logins read at start (24h)" },
+	{ "logs", "download", 0, "false: never download log files of instances that do not export" },
+	{ "logs", "download_interval", 0, "time between log file downloads (5m)" },
+	{ "guardduty", "lookback", 0, "findings read at start (30d)" },
+	{ "ec2", "wide_prefix", 0, "a public IPv4 range this wide or wider is wide open (8)" },
+	{ "ec2", "wide_prefix6", 0, "a public IPv6 range this wide or wider is wide open (32)" },
+
 	{ NULL, NULL, 0, NULL },
 };

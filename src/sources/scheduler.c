@@ -133,7 +133,9 @@ sched_add(struct scheduler *sc, struct source *s)
 	w->src = s;
 	w->rng = (uint64_t)time_now_ms() * 2654435761u + sc->n * 40503u + 1;
 	m_init(&m_source_health_type, &w->health);
-	m_str_set(&w->health.source, s->ops->kind);
+	/* Per-instance sources are told apart by their instance; fleet-wide
+	 * ones by name ("rds", or "rds@prod/eu-west-1" for another scope). */
+	m_str_set(&w->health.source, s->instance != NULL ? s->ops->kind : s->name);
 	m_str_set(&w->health.instance, s->instance != NULL ? s->instance : "");
 	w->health.calls = 0;
 	w->health.consecutive_failures = 0;

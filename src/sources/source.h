@@ -27,7 +27,8 @@ struct source_ops {
 
 struct source {
 	const struct source_ops *ops;
-	char *name;		/* unique: "rds", "pg:prod-db" */
+	char *name;		/* unique: "rds", "rds@acct/eu-west-1", "pg:prod-db";
+				 * a fleet-wide source's health is reported under it */
 	char *instance;		/* per-instance sources; NULL when fleet-wide */
 	char *region;		/* for fleet-wide AWS sources */
 	char *profile;

@@ -1,5 +1,6 @@
 #include <config.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,7 @@
 #include "ui/status.h"
 #include "view/freshness.h"
 
-#define STATUS_MAX_SEGMENTS 8
+#define STATUS_MAX_SEGMENTS 9
 #define STATUS_MAX_PROBLEMS 3
 
 struct status_seg {
@@ -94,6 +95,20 @@ status_sources(const struct status_info *si, int *style)
 	return buf_detach(&b);
 }
 
+/* What CloudWatch polling costs a month, as the sources estimate it, or
+ * NULL when nothing is billed. */
+static char *
+status_cost(const struct status_info *si)
+{
+	double usd = 0;
+
+	M_VEC_EACH(&si->snap->kinds[M_SOURCE_HEALTH], const struct m_source_health, h) {
+		if (isfinite(h->est_monthly_usd) && h->est_monthly_usd > 0)
+			usd += h->est_monthly_usd;
+	}
+	return usd > 0 ? xasprintf("CloudWatch ~$%.0f/mo", usd) : NULL;
+}
+
 static char *
 status_local_time(int64_t now)
 {
@@ -128,6 +143,7 @@ status_draw(const struct canvas_area *a, int row, const struct status_info *si)
 	seg[n - 1].style = style;
 	status_add(seg, &n, CANVAS_DIM, 2,
 	    xasprintf("every %s", time_format_age(si->refresh_ms, age, sizeof age)));
+	status_add(seg, &n, CANVAS_DIM, 4, status_cost(si));
 	time_format_iso8601(si->now, iso, sizeof iso);
 	first_clock = n;
 	status_add(seg, &n, CANVAS_NORMAL, 0, xasprintf("%.8s UTC", iso + 11));

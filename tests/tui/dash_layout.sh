@@ -8,14 +8,18 @@
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 
 # --- 80x24 ------------------------------------------------------------------
-dash_start 80 24 env TERM=screen "$RDSWATCH"
+# No AWS configuration at all: the status line says which source fails.
+dash_start 80 24 env -u AWS_REGION -u AWS_DEFAULT_REGION -u AWS_PROFILE \
+	AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true \
+	TERM=screen "$RDSWATCH"
 dash_wait_ready
 rw_assert_eq "$(rw_tmux_size)" 80x24 "pane size"
 rw_assert_eq "$(rw_tmux display-message -p -t t '#{alternate_on}')" 1 "alternate screen"
 rw_assert_contains "$(dash_line 1)" "1 Over 2 Alrt 3 Sess 4 Fail 5 Evnt 6 Find 7 Bkup 8 Post 9 Metr 0 Hlth" "tab bar at 80"
 rw_assert_contains "$(dash_line 2)" "Overview" "first pane"
 rw_assert_contains "$(dash_line 24)" "LIVE" "status line"
-rw_assert_contains "$(dash_line 24)" "no sources" "status line"
+dash_wait_line 24 "aws failing"
+rw_assert_contains "$(dash_line 24)" "aws failing" "status line"
 rw_assert_contains "$(dash_line 24)" "every 5s" "status line"
 
 # Every pane by its key...

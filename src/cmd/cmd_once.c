@@ -1,0 +1,226 @@
+/* rdswatch once: polls every source of the fleet once, concurrently,
+ * evaluates the rules on the snapshot, prints it (--format text or json)
+ * and exits with a monitoring status like a Nagios plugin: 0 OK, 1
+ * warning, 2 critical, 3 unknown (a source failed with nothing critical,
+ * or the command could not run: a usage or config error). */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "cmd/cmd_opts.h"
+#include "cmd/cmd_poll.h"
+#include "core/timeutil.h"
+#include "core/xmalloc.h"
+#include "rules/rules.h"
+#include "sources/awscred.h"
+#include "sources/fleet.h"
+#include "view/report.h"
+
+/* A usage or configuration error is UNKNOWN to a monitoring system: 2
+ * would read as critical. */
+#define ONCE_EXIT_UNKNOWN REPORT_EXIT_SOURCE_FAILED
+#define ONCE_TEXT_WIDTH 80
+
+enum { ONCE_OPT_NO_HISTORY = 0x100, ONCE_OPT_FAIL_ON };
+
+static const struct option cmd_once_options[] = {
+	{ "format", required_argument, NULL, 'f' },
+	{ "instance", required_argument, NULL, 'i' },
+	{ "fail-on", required_argument, NULL, ONCE_OPT_FAIL_ON },
+	{ "no-history", no_argument, NULL, ONCE_OPT_NO_HISTORY },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct once_opts {
+	int json;
+	enum report_fail_on fail_on;
+	struct m_list instances;
+	int no_history;
+};
+
+static void
+cmd_once_help(void)
+{
+	printf("usage: rdswatch once [--format text|json] [--instance ID]... [OPTIONS]\n"
+	    "Poll every source once, evaluate the alert rules and posture checks, print\n"
+	    "a report and exit with a monitoring status: 0 OK, 1 warning, 2 critical,\n"
+	    "3 unknown (a source failed and nothing is critical, or a usage error).\n"
+	    "\n"
+	    "  -f, --format FMT       text (default, for people) or json (for scripts)\n"
+	    "  -i, --instance ID      only this instance or cluster (repeatable; shell\n"
+	    "                         patterns work); its metrics in detail\n"
+	    "  --fail-on LEVEL        warning (default: warnings exit 1) or critical\n"
+	    "                         (warnings exit 0)\n"
+	    "  --no-history           do not record this run in the history\n"
+	    "%s"
+	    "See rdswatch(1) for the JSON keys.\n", cmd_opts_help());
+}
+
+/* Parses the options. Returns -1 to go on, else an exit status. */
+static int
+cmd_once_parse(int argc, char **argv, struct cmd_opts *o, struct once_opts *oo)
+{
+	struct option *table = cmd_opts_table(cmd_once_options);
+	int c, rc = -1;
+
+	opterr = 0;
+	while (rc < 0 && (c = getopt_long(argc, argv, "+:f:i:h", table, NULL)) != -1) {
+		int h = cmd_opts_handle(o, c, optarg, &cmd_once_entry);
+
+		if (h < 0) {
+			rc = ONCE_EXIT_UNKNOWN;
+			break;
+		}
+		if (h > 0)
+			continue;
+		switch (c) {
+		case 'f':
+			if (strcmp(optarg, "json") == 0 || strcmp(optarg, "text") == 0)
+				oo->json = optarg[0] == 'j';
+			else {
+				cmd_usage_error(&cmd_once_entry, "--format: text or json");
+				rc = ONCE_EXIT_UNKNOWN;
+			}
+			break;
+		case 'i':
+			if (*optarg == '\0') {
+				cmd_usage_error(&cmd_once_entry, "--instance: an identifier");
+				rc = ONCE_EXIT_UNKNOWN;
+			} else
+				m_list_add(&oo->instances, optarg);
+			break;
+		case ONCE_OPT_FAIL_ON:
+			if (report_fail_on_parse(optarg, &oo->fail_on) != 0) {
+				cmd_usage_error(&cmd_once_entry, "--fail-on: warning or critical");
+				rc = ONCE_EXIT_UNKNOWN;
+			}
+			break;
+		case ONCE_OPT_NO_HISTORY:
+			oo->no_history = 1;
+			break;
+		case 'h':
+			cmd_once_help();
+			rc = CMD_EXIT_OK;
+			break;
+		case ':':
+			cmd_usage_error(&cmd_once_entry, "option '%s' needs a value", argv[optind - 1]);
+			rc = ONCE_EXIT_UNKNOWN;
+			break;
+		default:
+			cmd_usage_error(&cmd_once_entry, "unknown option '%s'", argv[optind - 1]);
+			rc = ONCE_EXIT_UNKNOWN;
+			break;
+		}
+	}
+	if (rc < 0 && optind < argc) {
+		cmd_usage_error(&cmd_once_entry, "unexpected argument '%s'", argv[optind]);
+		rc = ONCE_EXIT_UNKNOWN;
+	}
+	free(table);
+	return rc;
+}
+
+static int
+cmd_once_width(void)
+{
+	struct winsize ws;
+
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+		return ws.ws_col;
+	return ONCE_TEXT_WIDTH;
+}
+
+/* Evaluates the rules at NOW and applies their batch. */
+static int
+cmd_once_rules(const struct config *cfg, struct snapshot *snap, const struct cmd_poll_sink *sink,
+    int64_t now, struct rw_error *err)
+{
+	struct rules_config rc;
+	struct batch *b;
+
+	if (rules_config_load(cfg, &rc, err) != 0)
+		return -1;
+	b = batch_new("rules", now);
+	rules_evaluate(snap, &rc, now, b);
+	cmd_poll_deliver(snap, sink, b);
+	rules_config_free(&rc);
+	return 0;
+}
+
+static int
+cmd_once_exec(int argc, char **argv)
+{
+	struct cmd_opts o = CMD_OPTS_INIT;
+	struct once_opts oo = { 0, REPORT_FAIL_ON_WARNING, { NULL, 0 }, 0 };
+	struct aws_settings s;
+	struct rw_error err = RW_ERROR_INIT;
+	struct fleet f;
+	struct fleet_opts fo;
+	struct snapshot snap;
+	/* The history store plugs in here (unless --no-history). */
+	struct cmd_poll_sink sink = { NULL, NULL };
+	char *out;
+	int rc = cmd_once_parse(argc, argv, &o, &oo);
+
+	if (rc >= 0)
+		goto done;
+	if (cmd_opts_finish(&o, &s, &err) != 0)
+		goto fail;
+	fo = (struct fleet_opts){ &o.config, &s, &oo.instances, 1 };
+	if (fleet_build(&f, &fo, &err) != 0)
+		goto fail;
+	if (f.nsources == 0) {
+		fprintf(stderr, "rdswatch: nothing to watch: no AWS account and no [instance] "
+		    "server in the config (see rdswatch doctor)\n");
+		fleet_free(&f);
+		rc = ONCE_EXIT_UNKNOWN;
+		goto done;
+	}
+	snapshot_init(&snap, time_now_ms(), 1);
+	cmd_poll_once(&f, &snap, &sink);
+	if (cmd_once_rules(&o.config, &snap, &sink, snap.at, &err) != 0) {
+		snapshot_free(&snap);
+		fleet_free(&f);
+		goto fail;
+	}
+	out = oo.json ? report_json_string(&snap) : report_text(&snap, cmd_once_width());
+	fputs(out, stdout);
+	fflush(stdout);
+	free(out);
+	rc = report_exit_code(&snap, oo.fail_on);
+	for (size_t i = 0; i < f.missing.n; i++) {
+		fprintf(stderr, "rdswatch: no instance or cluster matches '%s'\n", f.missing.v[i]);
+		if (rc != REPORT_EXIT_CRITICAL)
+			rc = ONCE_EXIT_UNKNOWN;
+	}
+	snapshot_free(&snap);
+	fleet_free(&f);
+	goto done;
+fail:
+	{
+		char *msg = err_format(&err);
+
+		fprintf(stderr, "rdswatch: %s\n", msg);
+		free(msg);
+		err_clear(&err);
+		rc = ONCE_EXIT_UNKNOWN;
+	}
+done:
+	awscred_reset();
+	m_list_free(&oo.instances);
+	cmd_opts_free(&o);
+	return rc;
+}
+
+const struct cmd_entry cmd_once_entry = {
+	.name = "once",
+	.args = "[OPTIONS]",
+	.summary = "poll once and report; a Nagios-like exit status",
+	.exec = cmd_once_exec,
+};
