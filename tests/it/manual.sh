@@ -1,8 +1,9 @@
 #!/bin/bash
 # The manual: rdswatch(1) and rdswatch.conf(5) render without a warning
-# from mandoc or groff; every option `rdswatch --help` and `rdswatch watch
-# --help` list and every key of the key table is in rdswatch(1); every
-# [ui] key and theme role is in rdswatch.conf(5).
+# from mandoc or groff; every option that `rdswatch --help` and every
+# command's --help list and every key of the key table is in rdswatch(1);
+# every config key rdswatch knows and every theme role is in
+# rdswatch.conf(5).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib/common.sh"
 rw_require_cmd mandoc
 rw_require_cmd groff
@@ -22,8 +23,14 @@ render() {
 man1=$(render "$top_srcdir/man/rdswatch.1")
 man5=$(render "$top_srcdir/man/rdswatch.conf.5")
 
-# Options: every --long and -x in the help texts.
-help=$("$RDSWATCH" --help; "$RDSWATCH" watch --help)
+# Options: every --long and -x in the help texts of rdswatch and of every
+# command in its command table.
+commands=$("$RDSWATCH" --help | sed -n '/^Commands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }')
+[ "$(wc -w <<<"$commands")" -ge 5 ] || rw_fail "too few commands in --help: $commands"
+help=$("$RDSWATCH" --help
+	for c in $commands; do
+		"$RDSWATCH" "$c" --help 2>&1
+	done)
 n=0
 for opt in $(grep -E '^  -' <<<"$help" | grep -oE '(^|[ ,])--?[A-Za-z][A-Za-z-]*' |
 	tr -d ' ,' | sort -u); do
@@ -48,10 +55,17 @@ for names in sys.argv[2].splitlines():
 ' "$section" "$keys")
 [ -z "$missing" ] || rw_fail "keys missing from rdswatch(1) KEYS:"$'\n'"$missing"
 
-# rdswatch.conf(5): every [ui] key and every colour role.
-for key in $(grep -oE '\{ "ui", "[a-z_]+"' "$top_srcdir/src/core/config_keys.c" | cut -d'"' -f4); do
-	grep -qE "^ +$key = " <<<"$man5" || rw_fail "rdswatch.conf(5) does not document [ui] $key"
+# rdswatch.conf(5): every key of the config key table (src/core/config_keys.c,
+# including keys declared through a macro for several sections) begins a
+# tagged paragraph ("  key = ...") of the page, and every colour role.
+keys=$(grep -oE '\{ *("[a-z]+"|sec), *"[a-z_.]+"' "$top_srcdir/src/core/config_keys.c" |
+	sed -E 's/.*, *"([a-z_.]+)"/\1/' | sort -u)
+[ "$(wc -w <<<"$keys")" -ge 40 ] || rw_fail "too few config keys found: $keys"
+undocumented=
+for key in $keys; do
+	grep -qE "^ +$key( = |$| \()" <<<"$man5" || undocumented+=" $key"
 done
+[ -z "$undocumented" ] || rw_fail "rdswatch.conf(5) does not document these keys:$undocumented"
 for role in normal $(sed -n 's/^\([a-z]*\) *=.*/\1/p' "$top_srcdir/themes/default.theme"); do
 	grep -qE "^ +$role( |$)" <<<"$man5" || rw_fail "rdswatch.conf(5) does not document the role $role"
 done
