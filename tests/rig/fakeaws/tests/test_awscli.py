@@ -38,6 +38,13 @@ def current_log_file():
     return datetime.datetime.now(UTC).strftime('error/postgresql.log.%Y-%m-%d-%H')
 
 
+def busiest_log_file():
+    """The largest of prod-db's hourly files: it holds most of the failed-login burst,
+    which falls in the previous hour when the rig starts early in an hour."""
+    files = RIG.client('rds').describe_db_log_files(DBInstanceIdentifier='prod-db')
+    return max(files['DescribeDBLogFiles'], key=lambda f: f['Size'])['LogFileName']
+
+
 def unique(items):
     """The items, after checking none came twice."""
     keys = [json.dumps(i, sort_keys=True, default=str) for i in items]
@@ -57,8 +64,9 @@ class Operations(unittest.TestCase):
         fleet = [f'fleet-{n:02}' for n in range(1, 4)]
         brute_force = RIG.client('guardduty').list_findings(
             DetectorId=DETECTOR, FindingCriteria={'Criterion': {'severity': {'Gte': 7}}})
+        log_file = busiest_log_file()
         whole_log = RIG.client('rds').download_db_log_file_portion(
-            DBInstanceIdentifier='prod-db', LogFileName=current_log_file(), Marker='0')
+            DBInstanceIdentifier='prod-db', LogFileName=log_file, Marker='0')
         prod_secret = doc['secrets'][0]['versions'][1]['SecretString']
         return [
             ('rds', 'DescribeDBInstances', ['describe-db-instances'], 20,
@@ -111,7 +119,7 @@ class Operations(unittest.TestCase):
              True),
             ('rds', 'DownloadDBLogFilePortion', [
                 'download-db-log-file-portion', '--db-instance-identifier', 'prod-db',
-                '--log-file-name', current_log_file(), '--starting-token', '0'], 4,
+                '--log-file-name', log_file, '--starting-token', '0'], 4,
              lambda r: r['LogFileData'], whole_log['LogFileData']),
             ('cloudwatch', 'GetMetricData', [
                 'get-metric-data', '--metric-data-queries', metric_queries(fleet),
