@@ -133,6 +133,15 @@ store_check_files(const char *path, struct rw_error *err)
 	return 0;
 }
 
+#define STORE_IN_USE "is in use by another rdswatch process"
+
+int
+store_err_in_use(const struct rw_error *err)
+{
+	return err->kind == ERR_CONFIG && err->message != NULL &&
+	    strstr(err->message, STORE_IN_USE) != NULL;
+}
+
 /* One writer per file: an exclusive flock on FILE.lock, which holds the
  * writer's pid for the message a second writer gets. */
 static int
@@ -154,7 +163,7 @@ store_lock(struct store *st, struct rw_error *err)
 		pid[n > 0 ? n : 0] = '\0';
 		pid[strcspn(pid, "\n")] = '\0';
 		err_set(err, ERR_CONFIG, "history", "open",
-		    "history file %s is in use by another rdswatch process%s%s%s: use --history FILE "
+		    "history file %s " STORE_IN_USE "%s%s%s: use --history FILE "
 		    "for a separate history, or --no-history", st->path, pid[0] ? " (pid " : "",
 		    pid[0] ? pid : "", pid[0] ? ")" : "");
 		close(fd);

@@ -55,6 +55,9 @@ char *store_default_path(void);
  * Returns 0 and *OUT, or -1 with ERR set: a symlink, a file of another
  * user, a newer schema, a file in use by another writer. */
 int store_open(struct store **out, const struct store_options *opt, struct rw_error *err);
+/* Whether ERR, from store_open, says another process writes the file
+ * (a read-only open of it still works). */
+int store_err_in_use(const struct rw_error *err);
 /* Commits what is queued, stops the writer and closes. NULL is fine. */
 void store_close(struct store *st);
 /* The file, as given or defaulted. */

@@ -2,11 +2,14 @@
  * The dashboard loop only ever talks to a feed: it never touches the
  * network, a source or the store. A feed is a small vtable:
  *   - the live feed (feed_live.c): the scheduler's pollers apply their
- *     batches to an in-memory snapshot and wake the loop;
- *   - a history feed (when the store lands): the same, starting from the
- *     last known state in history, with snapshots at any past T for
- *     replay.
- * Every call is non-blocking, so the UI thread never waits on I/O. */
+ *     batches to an in-memory snapshot (and hand them to the history
+ *     store) and wake the loop; it starts from the last known state in
+ *     history and answers replay requests from it;
+ *   - the history feed (feed_history.c, `rdswatch replay`): snapshots at
+ *     any past T from history, no polling.
+ * Every call is non-blocking, so the UI thread never waits on I/O: a
+ * snapshot from history is read by a thread of its own (ui/replayer.h)
+ * and announced on the wake descriptor. */
 #ifndef RW_UI_FEED_H
 #define RW_UI_FEED_H
 
@@ -36,6 +39,19 @@ struct feed_ops {
 	 * passes. Returns 0, or -1 with ERR set. */
 	int (*submit)(struct feed *f, struct batch *b, struct rw_error *err);
 	void (*free)(struct feed *f);
+	/* Replay (NULL when the feed has no history): asks for the
+	 * snapshot of AT; the answer comes later, with a wake-up. */
+	void (*request_at)(struct feed *f, int64_t at);
+	/* 1 and uninitialized OUT filled when the snapshot of AT is ready;
+	 * 0 while it is read; -1 with *WHY when it cannot be. */
+	int (*snapshot_at)(struct feed *f, int64_t at, struct snapshot *out, char **why);
+	/* What the status line should say about the feed itself
+	 * ("discovering...", "history read-only", the age of the state
+	 * shown from history) and in which colour role; NULL when nothing.
+	 * May be NULL. */
+	char *(*note)(struct feed *f, int64_t now, int *style);
+	/* Whether the feed polls (0: history only). May be NULL (it polls). */
+	int (*polls)(struct feed *f);
 };
 
 struct feed {
@@ -88,6 +104,41 @@ static inline int
 feed_submit(struct feed *f, struct batch *b, struct rw_error *err)
 {
 	return f->ops->submit(f, b, err);
+}
+
+static inline int
+feed_has_history(struct feed *f)
+{
+	return f->ops->request_at != NULL && f->ops->snapshot_at != NULL;
+}
+
+static inline void
+feed_request_at(struct feed *f, int64_t at)
+{
+	if (feed_has_history(f))
+		f->ops->request_at(f, at);
+}
+
+static inline int
+feed_snapshot_at(struct feed *f, int64_t at, struct snapshot *out, char **why)
+{
+	if (!feed_has_history(f)) {
+		*why = NULL;
+		return -1;
+	}
+	return f->ops->snapshot_at(f, at, out, why);
+}
+
+static inline char *
+feed_note(struct feed *f, int64_t now, int *style)
+{
+	return f->ops->note != NULL ? f->ops->note(f, now, style) : NULL;
+}
+
+static inline int
+feed_polls(struct feed *f)
+{
+	return f->ops->polls == NULL || f->ops->polls(f);
 }
 
 static inline void
