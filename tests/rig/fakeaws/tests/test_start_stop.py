@@ -41,11 +41,11 @@ class StartStop(unittest.TestCase):
         # bound only catches a start that hangs, since CI may share cores
         # with other work. The log shows the measured times.
         timings = []
-        for _ in range(3):
+        for attempt in range(3):
             elapsed, rig = timed_start('rig.json')
             timings.append(elapsed)
-            if elapsed < 2.0:
-                break
+            if elapsed < 2.0 or attempt == 2:
+                break       # the last one is kept for the checks below
             rig.stop()
         print('start times: ' + ', '.join(f'{t:.2f}s' for t in timings))
         try:
@@ -66,7 +66,7 @@ class StartStop(unittest.TestCase):
         started = time.monotonic()
         done = subprocess.run(['bash', '-c', script], capture_output=True, text=True, timeout=20)
         self.assertEqual(done.returncode, 0, done.stderr)
-        self.assertLess(time.monotonic() - started, 5.0)
+        self.assertLess(time.monotonic() - started, 15.0)   # a hang, not speed (CI shares cores)
         pid, endpoint, region = done.stdout.split()
         self.assertTrue(endpoint.startswith('http://127.0.0.1:'))
         self.assertEqual(region, 'us-east-1')
