@@ -30,6 +30,9 @@
 /* The refresh interval sources are built with; --refresh scales them. */
 #define WATCH_REFRESH_DEFAULT_MS (5 * TIME_SEC)
 #define WATCH_ATTENTION_DEFAULT_MS (5 * TIME_SEC)
+/* Opening a history another rdswatch writes, read-only. */
+#define WATCH_HISTORY_TRIES 20
+#define WATCH_HISTORY_RETRY_MS 100
 
 /* Options; the common ones (--config, --profile, --region, --debug ...)
  * come from the shared parser (cmd_opts). */
@@ -398,11 +401,17 @@ watch_history(struct feed *feed, char **why)
 	}
 	not_recording = watch_not_recording(&err);
 	err_clear(&err);
-	if (cmd_history_open(h, cfg, 1, &st, &err) != 0) {
-		*why = err_format(&err);
+	/* A writer that has just started may not have created or upgraded
+	 * the file yet: give it a moment. */
+	for (int tries = 1; cmd_history_open(h, cfg, 1, &st, &err) != 0; tries++) {
+		if (tries == WATCH_HISTORY_TRIES) {
+			*why = err_format(&err);
+			err_clear(&err);
+			free(not_recording);
+			return -1;
+		}
 		err_clear(&err);
-		free(not_recording);
-		return -1;
+		usleep(WATCH_HISTORY_RETRY_MS * 1000);
 	}
 	feed_live_set_history(feed, st, 0, not_recording);
 	free(not_recording);
