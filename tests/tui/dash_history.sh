@@ -11,6 +11,7 @@
 #   - once polls land again, the rules keep the acknowledgement;
 #   - a symlinked history is refused before the screen opens.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/tui/dash_lib.sh"
+. "$top_srcdir/tests/it/aws_lib.sh"	# aws_ctl
 
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color
 PY=/usr/bin/python3
@@ -27,16 +28,6 @@ mkdir -p "$HOME"
 H=$RW_TMP/hist/sub/history.db
 DASH=("$RDSWATCH" --config "$RW_TMP/config" --history "$H")
 
-ctl() {
-	"$PY" - "$FAKEAWS_CONTROL" "$@" <<'PY'
-import sys, urllib.request
-base, method, path = sys.argv[1:4]
-data = sys.argv[4].encode() if len(sys.argv) > 4 else None
-req = urllib.request.Request(base + path, data=data, method=method,
-                             headers={'Content-Type': 'application/json'})
-urllib.request.urlopen(req, timeout=10).read()
-PY
-}
 
 # The status line (the last of 24).
 status() {
@@ -79,7 +70,7 @@ rw_assert_contains "$ack" "\"who\":\"$(id -un)@" "who acknowledged, in history"
 
 # 2. Every AWS call hangs: the screen opens at once, on the state from
 # history, marked with its age, while discovery waits on the endpoint.
-ctl POST /faults '{"service": "*", "operation": "*", "kind": "hang", "seconds": 120}'
+aws_ctl POST /faults '{"service": "*", "operation": "*", "kind": "hang", "seconds": 120}' >/dev/null
 dash_start 80 24 "${DASH[@]}"
 rw_tmux_wait_for "from history, " 5
 line=$(status)
@@ -135,7 +126,7 @@ rw_assert_eq "$(rw_tmux display-message -p -t u '#{pane_dead_status}')" 0 "secon
 
 # 4. The endpoint answers again: once polls land the note goes, and the
 # rules carry the acknowledgement on.
-ctl DELETE /faults
+aws_ctl DELETE /faults >/dev/null
 dash_start 80 24 "${DASH[@]}"
 dash_wait_ready
 dash_keys 2

@@ -35,23 +35,7 @@ setup(void **state)
 	return store_tmp_setup(state);
 }
 
-static struct store *
-open_store(const char *name, int readonly)
-{
-	struct store_options o;
-	struct rw_error err = RW_ERROR_INIT;
-	struct store *st = NULL;
-
-	store_options_init(&o);
-	o.path = store_tmp_path(name);
-	o.readonly = readonly;
-	if (store_open(&st, &o, &err) != 0) {
-		fprintf(stderr, "store_open: %s\n", err.message);
-		err_clear(&err);
-		return NULL;
-	}
-	return st;
-}
+#define open_store(name, readonly) store_tmp_open(name, readonly)
 
 /* A pg poll at AT with sessions 1..N and its health. */
 static struct batch *
