@@ -313,10 +313,17 @@ feed_live_drain(struct feed *f)
 		;
 }
 
+/* Before the start the setup thread may be adding sources; they all
+ * poll at once when it is done anyway. */
 static void
 feed_live_poll_now(struct feed *f)
 {
-	sched_poll_now(((struct feed_live *)f)->sched, NULL);
+	struct feed_live *l = (struct feed_live *)f;
+
+	pthread_mutex_lock(&l->ctl);
+	if (l->started)
+		sched_poll_now(l->sched, NULL);
+	pthread_mutex_unlock(&l->ctl);
 }
 
 /* The scheduler keeps the flag before it starts too. */
