@@ -3,6 +3,7 @@
 
 #include <getopt.h>
 #include <locale.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_history.h"
 #include "cmd/cmd_opts.h"
 #include "cmd/cmd_watch.h"
 #include "core/config.h"
@@ -21,12 +23,16 @@
 #include "sources/fleet.h"
 #include "ui/feed_live.h"
 #include "ui/keys.h"
+#include "ui/status.h"
 #include "ui/theme.h"
 #include "ui/tui.h"
 
 /* The refresh interval sources are built with; --refresh scales them. */
 #define WATCH_REFRESH_DEFAULT_MS (5 * TIME_SEC)
 #define WATCH_ATTENTION_DEFAULT_MS (5 * TIME_SEC)
+/* Opening a history another rdswatch writes, read-only. */
+#define WATCH_HISTORY_TRIES 20
+#define WATCH_HISTORY_RETRY_MS 100
 
 /* Options; the common ones (--config, --profile, --region, --debug ...)
  * come from the shared parser (cmd_opts). */
@@ -37,6 +43,7 @@ struct watch_opts {
 	int no_color;
 	int bell;
 	const char *refresh;
+	struct cmd_history history;
 };
 
 static const struct option watch_long[] = {
@@ -45,6 +52,7 @@ static const struct option watch_long[] = {
 	{ "no-color", no_argument, NULL, 'C' },
 	{ "refresh", required_argument, NULL, 'r' },
 	{ "bell", no_argument, NULL, 'b' },
+	CMD_HISTORY_OPTIONS,
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -65,7 +73,12 @@ watch_print_help(FILE *out)
 	    "  --refresh TIME    refresh interval, e.g. 2s or 1m (default 5s)\n"
 	    "  --bell            ring the bell when a critical alert opens\n"
 	    "  -h, --help        show this help and exit\n"
-	    "%s\n", cmd_opts_help());
+	    "%s"
+	    "                         The dashboard records every poll and\n"
+	    "                         acknowledgement there and opens on the last\n"
+	    "                         known state; when another rdswatch records in\n"
+	    "                         it, it shows and replays it without recording.\n"
+	    "%s\n", cmd_history_help(1), cmd_opts_help());
 	key_print_help(out);
 	fprintf(out, "\nSee rdswatch(1) for the panes, themes and files.\n");
 }
@@ -80,6 +93,8 @@ watch_parse_table(int argc, char **argv, struct watch_opts *o, const struct opti
 	opterr = 0;
 	/* ':' first: a missing value is reported as such. */
 	while ((c = getopt_long(argc, argv, "+:h", table, NULL)) != -1) {
+		if (cmd_history_handle(&o->history, c, optarg))
+			continue;
 		if ((h = cmd_opts_handle(&o->common, c, optarg, &cmd_watch_entry)) != 0) {
 			if (h < 0)
 				return CMD_EXIT_USAGE;
@@ -217,17 +232,64 @@ watch_themes(const char *name, struct theme *theme, struct theme *mono)
 	return -1;
 }
 
+/* What the dashboard runs on: the options, config and AWS settings. The
+ * setup thread of the live feed (discovery) reads them too and may
+ * outlive cmd_watch_run when the user quits during discovery, so they
+ * live on the heap until the last of the two lets go. */
+struct watch_run {
+	pthread_mutex_t lock;
+	int refs;
+	struct watch_opts o;
+	struct aws_settings aws;
+};
+
+static struct watch_run *
+watch_run_new(void)
+{
+	struct watch_run *run = xcalloc(1, sizeof *run);
+
+	pthread_mutex_init(&run->lock, NULL);
+	run->refs = 1;
+	return run;
+}
+
+static struct watch_run *
+watch_run_ref(struct watch_run *run)
+{
+	pthread_mutex_lock(&run->lock);
+	run->refs++;
+	pthread_mutex_unlock(&run->lock);
+	return run;
+}
+
+static void
+watch_run_unref(struct watch_run *run)
+{
+	int last;
+
+	pthread_mutex_lock(&run->lock);
+	last = --run->refs == 0;
+	pthread_mutex_unlock(&run->lock);
+	if (!last)
+		return;
+	/* The pg sources' password providers, registered by discovery. */
+	awscred_reset();
+	cmd_opts_free(&run->o.common);
+	pthread_mutex_destroy(&run->lock);
+	free(run);
+}
+
 /* What the live feed is made from: set by cmd_watch_run before it calls
  * the feed maker (whose signature the terminal tests share). */
 static struct {
-	const struct config *cfg;
-	const struct aws_settings *aws;
+	struct watch_run *run;
 } watch_live;
 
 /* The rules, evaluated on the live snapshot as a source of their own: the
- * posture checks and alerts land like any poll's records (and will reach
- * the history the same way), and acknowledgements in the snapshot carry
- * over (rules/lifecycle.c). */
+ * posture checks and alerts land like any poll's records (and reach the
+ * history the same way), and acknowledgements in the snapshot - also
+ * those loaded from history at the start - carry over
+ * (rules/lifecycle.c). */
 struct watch_rules {
 	struct feed *feed;
 	struct rules_config cfg;
@@ -259,49 +321,130 @@ static const struct source_ops watch_rules_ops = {
 	"rules", watch_rules_poll, watch_rules_destroy,
 };
 
-/* The live feed: the fleet's sources (config + discovery) and the rules on
- * the feed's scheduler, started. What cannot be set up shows as failing
+/* The live feed's setup (on its own thread): the fleet's sources (config
+ * + discovery) and the rules. What cannot be set up shows as failing
  * sources. */
+struct watch_setup {
+	struct watch_run *run;
+	struct feed *feed;
+};
+
+static int
+watch_setup_sources(void *ctx, struct scheduler *sc, struct rw_error *err)
+{
+	struct watch_setup *w = ctx;
+	const struct config *cfg = &w->run->o.common.config;
+	struct fleet_opts fo = { cfg, &w->run->aws, NULL, 0 };
+	struct watch_rules *rules = xcalloc(1, sizeof *rules);
+	struct source *s;
+	struct fleet f;
+
+	rules->feed = w->feed;
+	if (rules_config_load(cfg, &rules->cfg, err) != 0 || fleet_build(&f, &fo, err) != 0) {
+		rules_config_free(&rules->cfg);
+		free(rules);
+		sched_add(sc, fleet_error_source("config", "config", NULL, err));
+		return -1;
+	}
+	fleet_schedule(&f, sc);
+	s = source_new(&watch_rules_ops, "rules", NULL, WATCH_REFRESH_DEFAULT_MS,
+	    WATCH_REFRESH_DEFAULT_MS);
+	s->priv = rules;
+	sched_add(sc, s);
+	/* The sources hold what they need; the fleet's own list can go. */
+	fleet_free(&f);
+	return 0;
+}
+
+static void
+watch_setup_free(void *ctx)
+{
+	struct watch_setup *w = ctx;
+
+	watch_run_unref(w->run);
+	free(w);
+}
+
+/* "not recording: history in use by pid N", from
+ * store_open's message, which names the writer's pid. */
+static char *
+watch_not_recording(const struct rw_error *err)
+{
+	const char *p = err->message != NULL ? strstr(err->message, "(pid ") : NULL;
+	long pid = p != NULL ? strtol(p + 5, NULL, 10) : 0;
+
+	if (pid > 0)
+		return xasprintf("not recording: history in use by pid %ld", pid);
+	return xstrdup("not recording: history in use by another rdswatch");
+}
+
+/* The history: written, or only read when another rdswatch writes it
+ * (shown and replayed, not recorded). Any other problem (a symlink, a
+ * newer schema) stops the dashboard before the screen opens. */
+static int
+watch_history(struct feed *feed, char **why)
+{
+	const struct cmd_history *h = &watch_live.run->o.history;
+	const struct config *cfg = &watch_live.run->o.common.config;
+	struct rw_error err = RW_ERROR_INIT;
+	struct store *st = NULL;
+	char *not_recording;
+
+	if (cmd_history_open(h, cfg, 0, &st, &err) == 0) {
+		feed_live_set_history(feed, st, 1, NULL);
+		return 0;
+	}
+	if (!store_err_in_use(&err)) {
+		*why = err_format(&err);
+		err_clear(&err);
+		return -1;
+	}
+	not_recording = watch_not_recording(&err);
+	err_clear(&err);
+	/* A writer that has just started may not have created or upgraded
+	 * the file yet: give it a moment. */
+	for (int tries = 1; cmd_history_open(h, cfg, 1, &st, &err) != 0; tries++) {
+		if (tries == WATCH_HISTORY_TRIES) {
+			*why = err_format(&err);
+			err_clear(&err);
+			free(not_recording);
+			return -1;
+		}
+		err_clear(&err);
+		usleep(WATCH_HISTORY_RETRY_MS * 1000);
+	}
+	feed_live_set_history(feed, st, 0, not_recording);
+	free(not_recording);
+	return 0;
+}
+
+/* The live feed: its history opened here (so a problem with it is told
+ * before the screen opens), its sources built and polling started on the
+ * feed's setup thread, so the screen opens at once. */
 static struct feed *
 watch_live_feed(char **why)
 {
 	struct feed *feed = feed_live_new(why);
-	struct fleet_opts fo = { watch_live.cfg, watch_live.aws, NULL, 0 };
-	struct rw_error err = RW_ERROR_INIT;
-	struct watch_rules *rules;
-	struct source *s;
-	struct fleet f;
+	struct watch_setup *w;
 
 	if (feed == NULL)
 		return NULL;
-	rules = xcalloc(1, sizeof *rules);
-	rules->feed = feed;
-	if (rules_config_load(watch_live.cfg, &rules->cfg, &err) != 0 ||
-	    fleet_build(&f, &fo, &err) != 0) {
-		*why = err_format(&err);
-		err_clear(&err);
-		rules_config_free(&rules->cfg);
-		free(rules);
+	if (watch_history(feed, why) != 0) {
 		feed_free(feed);
 		return NULL;
 	}
-	fleet_schedule(&f, feed_live_scheduler(feed));
-	s = source_new(&watch_rules_ops, "rules", NULL, WATCH_REFRESH_DEFAULT_MS,
-	    WATCH_REFRESH_DEFAULT_MS);
-	s->priv = rules;
-	sched_add(feed_live_scheduler(feed), s);
-	/* The sources hold what they need; the fleet's own list can go. */
-	fleet_free(&f);
-	feed_live_start(feed);
+	w = xcalloc(1, sizeof *w);
+	w->run = watch_run_ref(watch_live.run);
+	w->feed = feed;
+	feed_live_start_async(feed, watch_setup_sources, w, watch_setup_free);
 	return feed;
 }
 
 int
 cmd_watch_run(int argc, char **argv, struct feed *(*make_feed)(char **why))
 {
-	struct watch_opts o;
-	struct aws_settings aws;
-	struct config *cfg;
+	struct watch_run *run = watch_run_new();
+	struct watch_opts *o = &run->o;
 	struct rw_error err = RW_ERROR_INIT;
 	struct tui_opts t;
 	struct rules_config rules;
@@ -311,42 +454,39 @@ cmd_watch_run(int argc, char **argv, struct feed *(*make_feed)(char **why))
 	char *why = NULL, *user;
 	int rc;
 
-	rc = watch_parse(argc, argv, &o);
+	rc = watch_parse(argc, argv, o);
 	if (rc >= 0) {
-		cmd_opts_free(&o.common);
+		watch_run_unref(run);
 		return rc;
 	}
 	setlocale(LC_ALL, "");
 	/* Numbers from AWS and PostgreSQL are written with a '.'. */
 	setlocale(LC_NUMERIC, "C");
-	if (cmd_opts_finish(&o.common, &aws, &err) != 0) {
-		cmd_opts_free(&o.common);
+	if (cmd_opts_finish(&o->common, &run->aws, &err) != 0) {
+		watch_run_unref(run);
 		return watch_fail("config", err_format(&err));
 	}
-	cfg = &o.common.config;
 	memset(&t, 0, sizeof t);
 	/* The panes highlight with the rules' own thresholds. */
-	if (rules_config_load(cfg, &rules, &err) != 0) {
-		cmd_opts_free(&o.common);
+	if (rules_config_load(&o->common.config, &rules, &err) != 0) {
+		watch_run_unref(run);
 		return watch_fail("config", err_format(&err));
 	}
 	t.dash.rules = &rules;
-	rc = watch_settings(&o, cfg, &t, &theme_name);
+	rc = watch_settings(o, &o->common.config, &t, &theme_name);
 	if (rc < 0)
 		rc = watch_themes(theme_name, &theme, &mono);
 	if (rc >= 0) {
 		rules_config_free(&rules);
-		cmd_opts_free(&o.common);
+		watch_run_unref(run);
 		return rc;
 	}
-	watch_live.cfg = cfg;
-	watch_live.aws = &aws;
+	watch_live.run = run;
 	if (tui_check_terminal(&why) != 0 || (feed = make_feed(&why)) == NULL) {
 		theme_free(&theme);
 		theme_free(&mono);
-		awscred_reset();
 		rules_config_free(&rules);
-		cmd_opts_free(&o.common);
+		watch_run_unref(run);
 		return watch_fail("cannot open the dashboard", why);
 	}
 	/* Sources are built at the default interval; --refresh scales them. */
@@ -356,14 +496,16 @@ cmd_watch_run(int argc, char **argv, struct feed *(*make_feed)(char **why))
 	t.dash.user = user;
 	t.theme = &theme;
 	t.mono = &mono;
+	status_set_feed(feed);
 	rc = tui_run(feed, &t, &why);
+	status_set_feed(NULL);
 	feed_free(feed);
-	awscred_reset();
 	free(user);
 	theme_free(&theme);
 	theme_free(&mono);
 	rules_config_free(&rules);
-	cmd_opts_free(&o.common);
+	watch_live.run = NULL;
+	watch_run_unref(run);
 	if (rc < 0)
 		return watch_fail("cannot open the dashboard", why);
 	return rc;

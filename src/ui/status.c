@@ -9,10 +9,11 @@
 #include "core/buf.h"
 #include "core/timeutil.h"
 #include "core/xmalloc.h"
+#include "ui/feed.h"
 #include "ui/status.h"
 #include "view/freshness.h"
 
-#define STATUS_MAX_SEGMENTS 9
+#define STATUS_MAX_SEGMENTS 10
 #define STATUS_MAX_PROBLEMS 3
 
 struct status_seg {
@@ -20,6 +21,15 @@ struct status_seg {
 	int style;
 	int drop;	/* dropped in this order when narrow; 0 never */
 };
+
+/* The feed whose note the line shows (status_set_feed). */
+static struct feed *status_feed;
+
+void
+status_set_feed(struct feed *f)
+{
+	status_feed = f;
+}
 
 static void
 status_add(struct status_seg *v, size_t *n, int style, int drop, char *text)
@@ -139,6 +149,14 @@ status_draw(const struct canvas_area *a, int row, const struct status_info *si)
 		status_add(seg, &n, CANVAS_WARNING, 0, xstrdup("PAUSED"));
 	else
 		status_add(seg, &n, CANVAS_OK, 0, xstrdup("LIVE"));
+	/* The feed's own word ("from history, 12m old", "discovering..."):
+	 * before the sources, never dropped, cut at its end when narrow. */
+	if (status_feed != NULL) {
+		char *note = feed_note(status_feed, si->now, &style);
+
+		if (note != NULL)
+			status_add(seg, &n, style, 0, note);
+	}
 	status_add(seg, &n, 0, 0, status_sources(si, &style));
 	seg[n - 1].style = style;
 	status_add(seg, &n, CANVAS_DIM, 2,

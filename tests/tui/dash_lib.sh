@@ -9,6 +9,9 @@ DASH_FIXTURE=${DASH_FIXTURE:-$top_builddir/tests/tui/dash_fixture}
 
 rw_tmpdir
 trap 'rw_tmux_stop; rm -rf "$RW_TMP"' EXIT
+# A history of each test's own: dashboards of tests running in parallel
+# would otherwise share one (and all but one would not record).
+export XDG_STATE_HOME=$RW_TMP/state
 
 # dash_start W H CMD...: CMD (words, as given) in a W x H pane, then
 # "rc=N", `stty -a` and "END". Any previous session goes first.

@@ -10,6 +10,8 @@
 
 #include <sqlite3.h>
 
+#include "store/store.h"
+
 static char store_tmp_dir[] = "/tmp/rdswatch-store-test-XXXXXX";
 
 static inline int
@@ -39,6 +41,26 @@ store_tmp_path(const char *name)
 
 	snprintf(p, 256, "%s/%s", store_tmp_dir, name);
 	return p;
+}
+
+/* The history file NAME in the scratch directory, opened (READONLY: for
+ * reading only), or NULL after saying why on stderr. */
+static inline struct store *
+store_tmp_open(const char *name, int readonly)
+{
+	struct store_options o;
+	struct rw_error err = RW_ERROR_INIT;
+	struct store *st = NULL;
+
+	store_options_init(&o);
+	o.path = store_tmp_path(name);
+	o.readonly = readonly;
+	if (store_open(&st, &o, &err) != 0) {
+		fprintf(stderr, "store_open: %s\n", err.message);
+		err_clear(&err);
+		return NULL;
+	}
+	return st;
 }
 
 /* The first column of the first row SQL gives on file NAME, or -1. */

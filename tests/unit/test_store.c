@@ -39,23 +39,7 @@ setup(void **state)
 #define path_of(name) store_tmp_path(name)
 #define count(name, sql) store_tmp_query(name, sql)
 
-static struct store *
-open_store(const char *name, int readonly)
-{
-	struct store_options o;
-	struct rw_error err = RW_ERROR_INIT;
-	struct store *st = NULL;
-
-	store_options_init(&o);
-	o.path = path_of(name);
-	o.readonly = readonly;
-	if (store_open(&st, &o, &err) != 0) {
-		fprintf(stderr, "store_open: %s\n", err.message);
-		err_clear(&err);
-		return NULL;
-	}
-	return st;
-}
+#define open_store(name, readonly) store_tmp_open(name, readonly)
 
 static mode_t
 mode_of(const char *path)
