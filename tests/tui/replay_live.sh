@@ -7,6 +7,7 @@
 # and the status line (the tab bar with its alert counts, the pane's
 # title with its freshness, every row). Ages may differ by one unit: the
 # live frame was drawn within the second T names, the replay at T itself.
+# Also: replaying from the live dashboard (H, {, }, L) on the same feed.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/tui/dash_lib.sh"
 
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen
@@ -89,6 +90,22 @@ for k in $PANES; do
 	rw_assert_contains "$(tail -n 1 "$RW_TMP/live.$k")" "PAUSED" "pane $k captured live"
 	capture_time "$RW_TMP/live.$k" >"$RW_TMP/at.$k"
 done
+# Replay from the live dashboard: H freezes now from history, { goes
+# back an hour (before anything was recorded), } comes back (up to now),
+# what would change state is refused, L is live again.
+dash_keys 4 H
+dash_wait_line "$R" "replay at"
+rw_tmux_wait_for "185.220.101.34" 10
+dash_keys '{'
+dash_wait_line 2 "Failed logins  [by client address]  0 of 0"
+dash_keys '}'
+dash_wait_line $((R - 1)) "history goes no further"
+rw_tmux_wait_for "185.220.101.34" 10
+dash_keys R
+dash_wait_line $((R - 1)) "R is refused: a replay shows history and changes nothing (L goes back to live)"
+dash_keys L
+dash_wait_line "$R" "PAUSED"
+rw_assert_not_contains "$(dash_line "$R")" "replay at" "back to live"
 pid=$(dash_pid)
 dash_keys q
 rw_assert_eq "$(dash_wait_exit "$pid")" 0 "the live dashboard's exit"
