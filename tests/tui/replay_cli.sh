@@ -6,11 +6,13 @@
 # to S+260s, a failover at S+225s). At 80x24 and 120x40: the panes show
 # what existed at T and only then, the status line says "replay at T",
 # [ ] { } move T (never past now), what would change state is refused,
-# L says there is no live data, q restores the terminal; usage errors.
+# L says there is no live data, q restores the terminal; the same beside a
+# process writing the history; usage errors.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/tui/dash_lib.sh"
 
 driver=$top_builddir/tests/it/store_driver
 [ -x "$driver" ] || rw_fail "store_driver not built at $driver"
+rw_require_cmd sqlite3
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 
 now=$(date -u +%s)
@@ -119,6 +121,24 @@ dash_wait_line 24 "$(shown "$A")"
 dash_assert_ascii "--ascii" 1 3 4 9
 dash_keys q
 rw_tmux_wait_for "END" 15
+
+# --- while another process writes the history: read-only, side by side --
+"$driver" --history "$db" --samples 10 heavy --forever &
+writer=$!
+for i in $(seq 1 50); do
+	[ -n "$(sqlite3 "file:$db?mode=ro" "SELECT 1 FROM events WHERE message = 'batch 1'" 2>/dev/null)" ] && break
+	sleep 0.1
+done
+replay 80 24 --at "$(iso "$A")"
+dash_wait_ready
+dash_wait_line 24 "$(shown "$A")"
+dash_key_wait 3 "198.51.100.23"
+dash_keys q
+rw_tmux_wait_for "END" 15
+rw_assert_contains "$(rw_tmux_capture_all)" "rc=0" "replay beside a writer"
+kill -0 "$writer" 2>/dev/null || rw_fail "the writer stopped while the replay read"
+kill "$writer"
+wait "$writer"
 
 # --- usage and errors, before the terminal is touched -------------------
 out=$("$RDSWATCH" replay 2>&1) && rw_fail "replay without --at succeeded"
