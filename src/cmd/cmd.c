@@ -15,6 +15,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_version_entry,
 	&cmd_token_entry,
 	&cmd_export_entry,
+	&cmd_replay_entry,
 	NULL,
 };
 

@@ -27,6 +27,7 @@ extern const struct cmd_entry cmd_watch_entry;
 extern const struct cmd_entry cmd_export_entry;
 extern const struct cmd_entry cmd_once_entry;
 extern const struct cmd_entry cmd_doctor_entry;
+extern const struct cmd_entry cmd_replay_entry;
 
 /* Runs rdswatch with the process arguments; returns the exit status. */
 int cmd_main(int argc, char **argv);

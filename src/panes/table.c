@@ -170,7 +170,11 @@ table_cmp(const void *a, const void *b, void *ctx)
 		r = strcasecmp(ca->text != NULL ? ca->text : "", cb->text != NULL ? cb->text : "");
 	if (t->reverse)
 		r = -r;
-	/* Ties keep the order the pane built. */
+	/* Ties by the rows' identity, not by the order the records came in:
+	 * the same state draws the same, live or replayed from history. */
+	if (r == 0)
+		r = strcmp(t->rows[ia].key != NULL ? t->rows[ia].key : "",
+		    t->rows[ib].key != NULL ? t->rows[ib].key : "");
 	return r != 0 ? r : (ia > ib) - (ia < ib);
 }
 

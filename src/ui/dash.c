@@ -64,6 +64,23 @@ struct dash {
 	int tab_x[16];
 	int pane_top;
 	int too_small;		/* the last frame said "terminal too small" */
+	/* Replay: the snapshot shown is history's at REPLAY_AT; READING
+	 * while the feed reads it (the previous one stays on screen). */
+	int replay;
+	int64_t replay_at;
+	int reading;
+};
+
+/* How far each replay key moves (0: by the refresh interval). */
+static const struct {
+	enum ui_action action;
+	int sign;
+	int64_t by;
+} dash_steps[] = {
+	{ UA_STEP_BACK, -1, 0 },
+	{ UA_STEP_FORWARD, 1, 0 },
+	{ UA_HOUR_BACK, -1, TIME_HOUR },
+	{ UA_HOUR_FORWARD, 1, TIME_HOUR },
 };
 
 static void
@@ -109,6 +126,12 @@ dash_submit(void *ctx, struct batch *b)
 	struct dash *d = ctx;
 	struct rw_error err = RW_ERROR_INIT;
 
+	if (d->replay) {
+		/* The keys that get here are refused in a replay already. */
+		batch_free(b);
+		dash_message(d, CANVAS_WARNING, "not saved: a replay changes nothing");
+		return -1;
+	}
 	if (feed_submit(d->feed, b, &err) != 0) {
 		char *msg = err_format(&err);
 
@@ -124,7 +147,8 @@ static struct pane_env
 dash_env(struct dash *d)
 {
 	struct pane_env env = {
-		.now = d->now,
+		/* Ages in a replay are as they were at the moment shown. */
+		.now = d->replay ? d->snap.at : d->now,
 		.rules = d->rules,
 		.instance = d->instance,
 		.canvas = d->canvas,
@@ -159,7 +183,15 @@ dash_new(struct feed *feed, const struct dash_config *cfg)
 	d->spare = text_canvas_new(1, 1, 0);
 	d->canvas = text_canvas_base(d->spare);
 	buf_init(&d->prompt_text);
-	snapshot_init(&d->snap, time_now_ms(), 1);
+	if (feed_polls(feed)) {
+		snapshot_init(&d->snap, time_now_ms(), 1);
+	} else {
+		/* A feed of history only: its snapshot says the moment. */
+		feed_snapshot(feed, &d->snap, time_now_ms());
+		d->replay = 1;
+		d->replay_at = d->snap.at;
+		d->reading = 1;
+	}
 	return d;
 }
 
@@ -230,10 +262,64 @@ dash_notice_alerts(struct dash *d)
 	}
 }
 
+/* Takes the replayed snapshot when the feed has read it. */
+static void
+dash_replay_take(struct dash *d)
+{
+	struct snapshot s;
+	char *why = NULL;
+	int rc;
+
+	if (!d->reading)
+		return;
+	rc = feed_snapshot_at(d->feed, d->replay_at, &s, &why);
+	if (rc == 0)
+		return;
+	d->reading = 0;
+	snapshot_free(&d->snap);
+	if (rc == 1) {
+		d->snap = s;
+		return;
+	}
+	/* Nothing from another moment is shown as this one. */
+	snapshot_init(&d->snap, d->replay_at, 0);
+	dash_messagef(d, CANVAS_CRITICAL, "cannot read the history: %s",
+	    why != NULL ? why : "no history");
+	free(why);
+}
+
+/* Replays AT, clamped to now: the snapshot is asked for and the previous
+ * one stays on screen, marked, until it is read. */
+static void
+dash_replay_go(struct dash *d, int64_t at)
+{
+	int64_t now = d->now - d->now % TIME_SEC;
+
+	if (at > now) {
+		at = now;
+		dash_message(d, CANVAS_INFO, "replay at now: history goes no further");
+	}
+	d->replay = 1;
+	d->replay_at = at;
+	d->reading = 1;
+	feed_request_at(d->feed, at);
+	dash_replay_take(d);
+}
+
+int64_t
+dash_replay_at(const struct dash *d)
+{
+	return d->replay ? d->replay_at : 0;
+}
+
 void
 dash_refresh(struct dash *d, int64_t now)
 {
 	d->now = now;
+	if (d->replay) {
+		dash_replay_take(d);
+		return;
+	}
 	snapshot_free(&d->snap);
 	feed_snapshot(d->feed, &d->snap, now);
 	dash_notice_alerts(d);
@@ -458,9 +544,57 @@ dash_scale(struct dash *d, int slower)
 	if (want != d->refresh_ms)
 		feed_scale_interval(d->feed, (double)want / (double)d->refresh_ms);
 	d->refresh_ms = want;
-	dash_messagef(d, CANVAS_INFO, "refresh every %s%s",
+	dash_messagef(d, CANVAS_INFO, "%s %s%s", d->replay ? "steps of" : "refresh every",
 	    time_format_age(want, age, sizeof age),
 	    want == DASH_MIN_REFRESH_MS || want == DASH_MAX_REFRESH_MS ? " (the limit)" : "");
+}
+
+static void
+dash_replay_key(struct dash *d, enum ui_action action)
+{
+	int64_t delta = 0;
+
+	for (size_t i = 0; i < sizeof dash_steps / sizeof *dash_steps; i++) {
+		if (dash_steps[i].action == action)
+			delta = dash_steps[i].sign *
+			    (dash_steps[i].by != 0 ? dash_steps[i].by : d->refresh_ms);
+	}
+	if (!feed_has_history(d->feed)) {
+		dash_message(d, CANVAS_WARNING, "no history to replay (history is off)");
+		return;
+	}
+	if (d->replay) {
+		if (action == UA_REPLAY)
+			dash_message(d, CANVAS_INFO, "replaying already: [ ] step, { } an hour, L live");
+		else
+			dash_replay_go(d, d->replay_at + delta);
+		return;
+	}
+	if (delta > 0) {
+		dash_message(d, CANVAS_INFO, "live shows now: [ or { goes back in history");
+		return;
+	}
+	dash_replay_go(d, d->now - d->now % TIME_SEC + delta);
+	if (action == UA_REPLAY)
+		dash_message(d, CANVAS_INFO, "replay from history: [ ] step, { } an hour, L back to live");
+}
+
+static void
+dash_live_key(struct dash *d, int64_t now)
+{
+	if (!d->replay) {
+		dash_message(d, CANVAS_DIM, "live already");
+		return;
+	}
+	if (!feed_polls(d->feed)) {
+		dash_message(d, CANVAS_WARNING,
+		    "no live data here: rdswatch replay only reads history (rdswatch watches live)");
+		return;
+	}
+	d->replay = 0;
+	d->reading = 0;
+	dash_refresh(d, now);
+	dash_message(d, CANVAS_OK, "live");
 }
 
 int
@@ -494,6 +628,13 @@ dash_key(struct dash *d, int key, int64_t now)
 		if (key != UIK_RESIZE && key != UIK_MOUSE)
 			dash_messagef(d, CANVAS_DIM, "%s does nothing here; ? shows the keys",
 			    key_describe(key, name, sizeof name));
+		return 0;
+	}
+	if (d->replay && key_live_only(e)) {
+		dash_messagef(d, CANVAS_WARNING,
+		    "%s is refused: a replay shows history and changes nothing%s",
+		    bind != NULL ? bind->name : key_describe(key, name, sizeof name),
+		    feed_polls(d->feed) ? " (L goes back to live)" : "");
 		return 0;
 	}
 	switch (e->action) {
@@ -539,6 +680,16 @@ dash_key(struct dash *d, int key, int64_t now)
 			    bind != NULL ? bind->name : key_describe(key, name, sizeof name));
 		break;
 	}
+	case UA_REPLAY:
+	case UA_STEP_BACK:
+	case UA_STEP_FORWARD:
+	case UA_HOUR_BACK:
+	case UA_HOUR_FORWARD:
+		dash_replay_key(d, e->action);
+		break;
+	case UA_LIVE:
+		dash_live_key(d, now);
+		break;
 	case UA_QUIT:
 	case UA_NONE:
 		break;
@@ -653,6 +804,9 @@ dash_draw_help(struct dash *d, const struct canvas_area *a)
 static int
 dash_draw_banner(struct dash *d, const struct canvas_area *a, int row)
 {
+	const struct m_alert *newest = NULL;
+	size_t ncrit = 0;
+
 	if (d->prompt) {
 		int label_w, x, text_w, room;
 		const char *text = buf_str(&d->prompt_text);
@@ -672,26 +826,30 @@ dash_draw_banner(struct dash *d, const struct canvas_area *a, int row)
 		canvas_put(a, row, 0, -1, d->message_style, d->message);
 		return -1;
 	}
-	if (d->ncrit > 0) {
-		const struct m_alert *newest = NULL;
+	/* The snapshot shown (live or replayed) says which are active. */
+	M_VEC_EACH(&d->snap.kinds[M_ALERT], const struct m_alert, al) {
+		if (al->key == NULL || al->state == NULL || strcmp(al->state, "active") != 0 ||
+		    severity_rank(al->severity) < 3)
+			continue;
+		ncrit++;
+		if (newest == NULL || al->opened_at > newest->opened_at)
+			newest = al;
+	}
+	if (ncrit > 0) {
 		int style = CANVAS_CRITICAL | CANVAS_PAD;
 
-		M_VEC_EACH(&d->snap.kinds[M_ALERT], const struct m_alert, al) {
-			if (al->key != NULL && dash_in(d->crit, d->ncrit, al->key) &&
-			    (newest == NULL || al->opened_at > newest->opened_at))
-				newest = al;
-		}
-		if (d->attention_until > d->now)
+		if (d->attention_until > d->now && !d->replay)
 			style |= CANVAS_REVERSE;
 		canvas_printf(a, row, 0, -1, style, "CRIT %zu active critical alert%s: %s%s%s%s (2 Alerts)",
-		    d->ncrit, d->ncrit == 1 ? "" : "s",
+		    ncrit, ncrit == 1 ? "" : "s",
 		    newest != NULL && newest->title != NULL ? newest->title : "?",
 		    newest != NULL && newest->instance != NULL ? " [" : "",
 		    newest != NULL && newest->instance != NULL ? newest->instance : "",
 		    newest != NULL && newest->instance != NULL ? "]" : "");
 		return -1;
 	}
-	canvas_put(a, row, 0, -1, CANVAS_DIM,
+	canvas_put(a, row, 0, -1, CANVAS_DIM, d->replay ?
+	    "[ ] step  { } an hour  L live  ? help  q quit  Tab next pane  Enter details" :
 	    "? help  q quit  Tab next pane  Enter details  / filter  < > sort  i instance");
 	return -1;
 }
@@ -739,6 +897,8 @@ dash_draw(struct dash *d, struct canvas *c, int64_t now)
 	si.region = d->region;
 	si.refresh_ms = d->refresh_ms;
 	si.paused = feed_paused(d->feed);
+	si.replay_at = dash_replay_at(d);
+	si.reading = d->replay && d->reading;
 	status_draw(&whole, c->rows - 1, &si);
 	return cursor;
 }

@@ -52,6 +52,9 @@ int dash_take_redraw(struct dash *d);
 /* When the next timed change is due (an attention period or a message
  * ending), so the loop can wake for it; 0 for none. */
 int64_t dash_next_deadline(const struct dash *d);
+/* The moment replayed, or 0 in live mode. A feed that does not poll
+ * (feed_polls) is replayed from the start, at its snapshot's moment. */
+int64_t dash_replay_at(const struct dash *d);
 /* The current pane's index in pane_table. */
 size_t dash_current_pane(const struct dash *d);
 

@@ -43,7 +43,8 @@ help_build(struct detail *d, const struct pane_ops *cur)
 		detail_add(d, "", 0, cur->help[i]);
 	detail_heading(d, "Reading the screen");
 	detail_add(d, "", 0, "Colour never carries meaning alone: CRIT, WARN, INFO, FAIL, NO and "
-	    "STALE are written out. The bottom line shows the account, LIVE or PAUSED, the sources' "
+	    "STALE are written out. The bottom line shows the account, LIVE, PAUSED or \"replay at\" "
+	    "a past moment (H, [ and { go back in history; L comes back), the sources' "
 	    "health (a failing or stale source with its age), the refresh interval and the time in "
 	    "UTC and local. Times in tables are UTC.");
 	detail_add(d, "", CANVAS_DIM, "Esc, ? or h closes this help; q quits.");

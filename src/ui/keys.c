@@ -44,6 +44,16 @@ const struct key_entry key_table[] = {
 	{ UA_REFRESH, PA_NONE, NULL, "poll every source now",
 	    { { 'R', 0, "R" }, { UIK_F(5), 0, "F5" } } },
 	{ UA_REDRAW, PA_NONE, NULL, "redraw the screen", { { UIK_CTRL_L, 0, "Ctrl-L" } } },
+	{ UA_REPLAY, PA_NONE, NULL, "replay: the dashboard as history recorded it, from now back",
+	    { { 'H', 0, "H" } } },
+	{ UA_STEP_BACK, PA_NONE, NULL, "replay: step back by the refresh interval",
+	    { { '[', 0, "[" } } },
+	{ UA_STEP_FORWARD, PA_NONE, NULL, "replay: step forward by the refresh interval (up to now)",
+	    { { ']', 0, "]" } } },
+	{ UA_HOUR_BACK, PA_NONE, NULL, "replay: step back an hour", { { '{', 0, "{" } } },
+	{ UA_HOUR_FORWARD, PA_NONE, NULL, "replay: step forward an hour (up to now)",
+	    { { '}', 0, "}" } } },
+	{ UA_LIVE, PA_NONE, NULL, "leave the replay: back to live", { { 'L', 0, "L" } } },
 
 	{ PANE(PA_SHOW_NO_TLS), "sessions", "only sessions without TLS", { { 't', 0, "t" } } },
 	{ PANE(PA_SHOW_SUPERUSER), "sessions", "only superuser and rds_superuser sessions",
@@ -62,6 +72,28 @@ const struct key_entry key_table[] = {
 	    { { 's', 0, "s" } } },
 	{ UA_NONE, PA_NONE, NULL, NULL, { { 0, 0, NULL } } },
 };
+
+/* What changes state: refused in a replay, which shows history. */
+static const struct {
+	enum ui_action action;
+	enum pane_action pane_action;
+} key_live_only_table[] = {
+	{ UA_PAUSE, PA_NONE },
+	{ UA_REFRESH, PA_NONE },
+	{ UA_PANE, PA_ACK },
+	{ UA_PANE, PA_SNOOZE },
+};
+
+int
+key_live_only(const struct key_entry *e)
+{
+	for (size_t i = 0; i < sizeof key_live_only_table / sizeof *key_live_only_table; i++) {
+		if (e->action == key_live_only_table[i].action &&
+		    (e->action != UA_PANE || e->pane_action == key_live_only_table[i].pane_action))
+			return 1;
+	}
+	return 0;
+}
 
 static const struct key_bind *
 key_match(const struct key_entry *e, int key)

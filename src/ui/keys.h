@@ -52,6 +52,13 @@ enum ui_action {
 	UA_REFRESH,
 	UA_REDRAW,
 	UA_PANE,		/* a pane action */
+	/* Replay (ui/dash.c): the dashboard at a past moment from history. */
+	UA_REPLAY,
+	UA_STEP_BACK,		/* by the refresh interval */
+	UA_STEP_FORWARD,
+	UA_HOUR_BACK,
+	UA_HOUR_FORWARD,
+	UA_LIVE,
 };
 
 struct key_bind {
@@ -78,6 +85,9 @@ extern const struct key_entry key_table[];
 const struct key_entry *key_lookup(int key, const char *scope, const struct key_bind **bind);
 /* "q, F10": the entry's key names joined. BUF of 64 bytes is enough. */
 char *key_names(const struct key_entry *e, char *buf, size_t len);
+/* Whether E changes state (polling, an acknowledgement), which a replay
+ * refuses. */
+int key_live_only(const struct key_entry *e);
 /* A printable name for any key (for "key X does nothing here"). */
 char *key_describe(int key, char *buf, size_t len);
 /* The keys section of `rdswatch watch --help`, every scope. */

@@ -64,13 +64,15 @@ status_sources(const struct status_info *si, int *style)
 {
 	struct buf b = BUF_INIT;
 	size_t total = 0, updating = 0, problems = 0, shown = 0;
+	/* Ages as they were at the moment replayed. */
+	int64_t at = si->replay_at != 0 ? si->replay_at : si->now;
 
 	*style = CANVAS_DIM;
 	M_VEC_EACH(&si->snap->kinds[M_SOURCE_HEALTH], const struct m_source_health, h) {
 		struct freshness f;
 
 		total++;
-		freshness_of(h, si->now, &f);
+		freshness_of(h, at, &f);
 		if (f.state == FRESH_UPDATING)
 			updating++;
 		if (f.state == FRESH_STALE || f.state == FRESH_FAILING || f.state == FRESH_NONE)
@@ -88,7 +90,7 @@ status_sources(const struct status_info *si, int *style)
 		struct freshness f;
 		char desc[48];
 
-		freshness_of(h, si->now, &f);
+		freshness_of(h, at, &f);
 		if (f.state != FRESH_STALE && f.state != FRESH_FAILING && f.state != FRESH_NONE)
 			continue;
 		*style = CANVAS_STALE;
@@ -142,10 +144,11 @@ status_draw(const struct canvas_area *a, int row, const struct status_info *si)
 	size_t first_clock;
 
 	status_add(seg, &n, CANVAS_HEADER, 3, status_account(si));
-	if (!si->snap->live)
-		status_add(seg, &n, CANVAS_INFO, 0,
-		    xasprintf("REPLAY %s", time_format_iso8601(si->snap->at, iso, sizeof iso)));
-	else if (si->paused)
+	if (si->replay_at != 0) {
+		time_format_iso8601(si->replay_at, iso, sizeof iso);
+		status_add(seg, &n, CANVAS_INFO, 0, xasprintf("replay at %.10s %.8s UTC%s", iso,
+		    iso + 11, si->reading ? " reading history..." : ""));
+	} else if (si->paused)
 		status_add(seg, &n, CANVAS_WARNING, 0, xstrdup("PAUSED"));
 	else
 		status_add(seg, &n, CANVAS_OK, 0, xstrdup("LIVE"));
@@ -159,8 +162,8 @@ status_draw(const struct canvas_area *a, int row, const struct status_info *si)
 	}
 	status_add(seg, &n, 0, 0, status_sources(si, &style));
 	seg[n - 1].style = style;
-	status_add(seg, &n, CANVAS_DIM, 2,
-	    xasprintf("every %s", time_format_age(si->refresh_ms, age, sizeof age)));
+	status_add(seg, &n, CANVAS_DIM, 2, xasprintf("%s %s",
+	    si->replay_at != 0 ? "steps of" : "every", time_format_age(si->refresh_ms, age, sizeof age)));
 	status_add(seg, &n, CANVAS_DIM, 4, status_cost(si));
 	time_format_iso8601(si->now, iso, sizeof iso);
 	first_clock = n;

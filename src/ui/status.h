@@ -1,5 +1,5 @@
 /* The status line: account (profile/region), mode (LIVE, PAUSED or
- * REPLAY at T), source health (a poll in flight shows "updating"; a
+ * "replay at T UTC", with "reading history..." while T is read), source health (a poll in flight shows "updating"; a
  * stale or failing source shows its age in the stale colour), the
  * refresh interval, and the time in UTC and local. */
 #ifndef RW_UI_STATUS_H
@@ -17,6 +17,8 @@ struct status_info {
 	const char *region;
 	int64_t refresh_ms;
 	int paused;
+	int64_t replay_at;	/* the moment replayed; 0: live */
+	int reading;		/* the replay's snapshot is being read */
 };
 
 struct feed;
