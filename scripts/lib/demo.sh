@@ -38,6 +38,8 @@ DEMO_BURST_USERS=(postgres admin dbmaster)
 
 DEMO_DIR=
 DEMO_PLAYER_PID=
+DEMO_START_MS=
+DEMO_SPEED=
 DEMO_RDSWATCH=
 
 demo_log() {
@@ -62,6 +64,12 @@ demo_clock() {
 import json, sys, urllib.request
 t = json.load(urllib.request.urlopen(sys.argv[1] + "/time", timeout=10))
 print(int(t["start_epoch"] * 1000), int(t["speed"]))' "$FAKEAWS_CONTROL"
+}
+
+# The scenario's second now (after demo_start).
+demo_scenario_now() {
+	local us=${EPOCHREALTIME/./}
+	echo $(((us / 1000 - DEMO_START_MS) * DEMO_SPEED / 1000))
 }
 
 demo_password() {
@@ -250,8 +258,8 @@ demo_start() {
 	eval "$env"
 	[ -z "${DEMO_STOPPING:-}" ] || return 1
 	clock=$(demo_clock) || { demo_log "the local AWS endpoint has no clock"; return 1; }
-	# shellcheck disable=SC2086
-	demo_player $clock </dev/null &
+	read -r DEMO_START_MS DEMO_SPEED <<<"$clock"
+	demo_player "$DEMO_START_MS" "$DEMO_SPEED" </dev/null &
 	DEMO_PLAYER_PID=$!
 	demo_wrapper
 }
