@@ -111,8 +111,10 @@ urllib.request.urlopen(req, timeout=10).read()
 EOF
 dash_keys R
 # Keys are answered within 1 s while every poll fails or hangs (measured
-# from here, tmux's round trips included; a key over the limit gets one
-# more try, so a hiccup of a loaded machine is not taken for a block).
+# from here, tmux's round trips included). A key over the limit is tried
+# twice more, a second apart, from another pane: a loaded machine's
+# hiccup passes, a UI thread waiting on the network (a hung call lasts
+# its 10 s timeout) does not.
 key_ms() {
 	local k=$1 t0 i
 	t0=${EPOCHREALTIME/./}
@@ -125,17 +127,22 @@ key_ms() {
 }
 slowest=0
 all=
+prev=0
 for round in 1 2 3; do
 	for k in 1 2 3 4 5 6 7 8 9 0; do
 		ms=$(key_ms "$k")
-		if [ "$ms" -ge 1000 ]; then
-			dash_keys 1
-			dash_wait_line 2 "Overview"
+		for try in 2 3; do
+			[ "$ms" -ge 1000 ] || break
+			echo "pane $k took $ms ms under faults; trying again"
+			sleep 1
+			dash_keys "$prev"
+			dash_wait_line 2 "${DASH_TITLES[$prev]}"
 			ms=$(key_ms "$k")
-		fi
-		[ "$ms" -lt 1000 ] || rw_fail "pane $k took $ms ms to show under faults (twice)"
+		done
+		[ "$ms" -lt 1000 ] || rw_fail "pane $k took $ms ms to show under faults (3 tries)"
 		[ "$ms" -le "$slowest" ] || slowest=$ms
 		all+=" $ms"
+		prev=$k
 	done
 	sleep 3
 done
