@@ -28,31 +28,17 @@ demo_wait_scenario() {
 	DEMO_PLAYER_PID=
 }
 
-# The rig's client sessions (pg_stat_activity with pg_stat_ssl), as a
-# sorted list of backend pids: demo_rig_pids plain | super.
-demo_rig_pids() {
+# The rig's client sessions (pg_stat_activity with pg_stat_ssl), sorted:
+# demo_rig_sessions plain|super pid|usename - the plaintext or the
+# superuser (rds_superuser member) sessions' backend pids or users.
+demo_rig_sessions() {
 	local where
 	case "$1" in
 	plain) where="NOT s.ssl" ;;
 	super) where="(r.rolsuper OR pg_has_role(a.usesysid, 'rds_superuser', 'MEMBER'))" ;;
 	esac
 	demo_psql <<EOF
-SELECT a.pid FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid)
-  JOIN pg_roles r ON r.oid = a.usesysid
- WHERE a.backend_type = 'client backend' AND a.pid <> pg_backend_pid() AND $where
- ORDER BY 1;
-EOF
-}
-
-# The same sessions' users, one each.
-demo_rig_users() {
-	local where
-	case "$1" in
-	plain) where="NOT s.ssl" ;;
-	super) where="(r.rolsuper OR pg_has_role(a.usesysid, 'rds_superuser', 'MEMBER'))" ;;
-	esac
-	demo_psql <<EOF
-SELECT DISTINCT a.usename FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid)
+SELECT DISTINCT a.$2 FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid)
   JOIN pg_roles r ON r.oid = a.usesysid
  WHERE a.backend_type = 'client backend' AND a.pid <> pg_backend_pid() AND $where
  ORDER BY 1;
@@ -119,10 +105,10 @@ DEMO_ALERTS=(
 # What demo_check compares the screen with, read from the rig once the
 # scenario's sessions are all open (so no query of ours is on screen).
 demo_expect() {
-	DEMO_PLAIN_PIDS=$(demo_rig_pids plain)
-	DEMO_SUPER_PIDS=$(demo_rig_pids super)
-	DEMO_PLAIN_USERS=$(demo_rig_users plain)
-	DEMO_SUPER_USERS=$(demo_rig_users super)
+	DEMO_PLAIN_PIDS=$(demo_rig_sessions plain pid)
+	DEMO_SUPER_PIDS=$(demo_rig_sessions super pid)
+	DEMO_PLAIN_USERS=$(demo_rig_sessions plain usename)
+	DEMO_SUPER_USERS=$(demo_rig_sessions super usename)
 	[ "$(wc -l <<<"$DEMO_PLAIN_PIDS")" -ge 3 ] || rw_fail "too few plaintext sessions on the rig: $DEMO_PLAIN_PIDS"
 	[ "$(wc -l <<<"$DEMO_SUPER_PIDS")" -ge 2 ] || rw_fail "too few superuser sessions on the rig: $DEMO_SUPER_PIDS"
 	# The player's burst reached the rig too: 75 failed logins in its log.
@@ -140,16 +126,7 @@ demo_hour_day() {
 demo_check() {
 	local what=$1 k line u n re
 	dash_wait_ready 30
-	for k in 1 2 3 4 5 6 7 8 9 0; do
-		dash_keys "$k"
-		dash_wait_line 2 "${DASH_TITLES[$k]}"
-	done
-	dash_keys 1
-	dash_wait_line 2 "Overview"
-	for k in 2 3 4 5 6 7 8 9 0 1; do
-		dash_keys Tab
-		dash_wait_line 2 "${DASH_TITLES[$k]}"
-	done
+	dash_assert_pane_keys
 
 	demo_wait_pids t "[no TLS]" "$DEMO_PLAIN_PIDS"
 	demo_wait_pids u "[superuser]" "$DEMO_SUPER_PIDS"

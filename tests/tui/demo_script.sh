@@ -62,12 +62,8 @@ for how in q TERM INT HUP; do
 		kill -s "$how" "$script"
 	fi
 	rc=$(dash_wait_exit "$rdswatch")
-	case "$how" in
-	q) want=0 ;;
-	TERM) want=143 ;;
-	INT) want=130 ;;
-	HUP) want=129 ;;
-	esac
+	want=0
+	[ "$how" = q ] || want=$(dash_signal_status "$how")
 	rw_assert_eq "$rc" "$want" "$how: the demo's exit status"
 	rw_assert_not_contains "$(rw_tmux_capture)" "1 Over 2 Alrt" "$how: dashboard left on screen"
 	# Nothing left running, nothing left on disk.
