@@ -48,7 +48,8 @@ health_row(struct pane *p, int tag, const void *rec, const char *item, const cha
 	table_set(r, C_AREA, 0, tag, health_areas[tag]);
 	table_set(r, C_ITEM, 0, NAN, item);
 	table_set(r, C_INSTANCE, 0, NAN, inst);
-	table_set(r, C_STATE, style, style == CANVAS_OK ? 0 : style == CANVAS_WARNING ? 2 : 3, state);
+	table_set(r, C_STATE, style, style == CANVAS_OK ? 0 : style == CANVAS_DIM ? 1 :
+	    style == CANVAS_WARNING ? 2 : 3, state);
 	return r;
 }
 
@@ -97,12 +98,15 @@ health_pg(struct pane *p, const struct m_pg_health *h)
 		    h->max_xid_age_database != NULL ? h->max_xid_age_database : "?");
 	}
 	if (h->tls_mode != NULL || h->tls_verified != M_TRI_UNKNOWN) {
-		int style = h->tls_verified == 1 ? CANVAS_OK : CANVAS_WARNING;
+		/* Without a connection nothing was verified: only the setting
+		 * is known (a weak one still warns). */
+		int unverified = h->tls_verified != 1;
+		int style = unverified ? CANVAS_WARNING : h->connected == 0 ? CANVAS_DIM : CANVAS_OK;
 
 		r = health_row(p, H_TLS, h, "rdswatch's TLS", h->instance, style,
-		    style == CANVAS_OK ? "ok" : "WARN");
+		    unverified ? "WARN" : h->connected == 0 ? "-" : "ok");
 		table_setf(r, C_VALUE, 0, NAN, "sslmode %s, %s%s%s", h->tls_mode != NULL ? h->tls_mode : "?",
-		    h->tls_verified == 1 ? "server verified" : "TLS NOT VERIFIED",
+		    unverified ? "TLS NOT VERIFIED" : h->connected == 0 ? "not connected" : "server verified",
 		    h->monitor_user != NULL ? ", as " : "", h->monitor_user != NULL ? h->monitor_user : "");
 	}
 }

@@ -18,13 +18,9 @@ for how in q TERM INT HUP SEGV; do
 		kill -s "$how" "$pid"
 	fi
 	rc=$(dash_wait_exit "$pid")
-	case "$how" in
-	q) want=0 ;;
-	TERM) want=$((128 + 15)) ;;
-	INT) want=$((128 + 2)) ;;
-	HUP) want=$((128 + 1)) ;;
-	SEGV) want=$((128 + 11)) ;;	# died of the signal, after restoring
-	esac
+	# SEGV: died of the signal, after restoring.
+	want=0
+	[ "$how" = q ] || want=$(dash_signal_status "$how")
 	rw_assert_eq "$rc" "$want" "$how: exit status"
 	# The screen is the shell's again: no dashboard left on it.
 	screen=$(rw_tmux_capture)

@@ -22,20 +22,8 @@ dash_wait_line 24 "aws failing"
 rw_assert_contains "$(dash_line 24)" "aws failing" "status line"
 rw_assert_contains "$(dash_line 24)" "every 5s" "status line"
 
-# Every pane by its key...
-for k in 1 2 3 4 5 6 7 8 9 0; do
-	dash_keys "$k"
-	dash_wait_line 2 "${DASH_TITLES[$k]}"
-done
-# ...and by Tab, round the ring, and back with Shift-Tab (BTab).
-dash_keys 1
-dash_wait_line 2 "Overview"
-for k in 2 3 4 5 6 7 8 9 0 1; do
-	dash_keys Tab
-	dash_wait_line 2 "${DASH_TITLES[$k]}"
-done
-dash_keys BTab
-dash_wait_line 2 "Health"
+# Every pane by its key, by Tab and Shift-Tab.
+dash_assert_pane_keys
 
 # The help screen lists every key of the key table (as `watch --help`
 # prints it), page by page, in each pane that has keys of its own.

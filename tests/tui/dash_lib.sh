@@ -123,3 +123,37 @@ dash_assert_ascii() {
 		fi
 	done
 }
+
+# dash_assert_pane_keys: every pane by its key, then by Tab round the
+# ring, and back with Shift-Tab (BTab).
+dash_assert_pane_keys() {
+	local k
+	for k in 1 2 3 4 5 6 7 8 9 0; do
+		dash_keys "$k"
+		dash_wait_line 2 "${DASH_TITLES[$k]}"
+	done
+	dash_keys 1
+	dash_wait_line 2 "Overview"
+	for k in 2 3 4 5 6 7 8 9 0 1; do
+		dash_keys Tab
+		dash_wait_line 2 "${DASH_TITLES[$k]}"
+	done
+	dash_keys BTab
+	dash_wait_line 2 "Health"
+}
+
+# dash_assert_8_colours WHAT: colour on screen, none beyond the basic 8.
+dash_assert_8_colours() {
+	local colours
+	colours=$(dash_colours)
+	[ -n "$colours" ] || rw_fail "$1: no colour at all"
+	if grep -qE '^(38|48);5;|^(9[0-7]|10[0-7])$' <<<"$colours"; then
+		rw_fail "$1: colours beyond the 8 it has: $(sort -u <<<"$colours" | tr '\n' ' ')"
+	fi
+}
+
+# The exit status of a program that restored the terminal and ended on
+# signal NAME (128 + its number).
+dash_signal_status() {
+	echo $((128 + $(kill -l "$1")))
+}

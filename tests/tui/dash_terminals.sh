@@ -24,11 +24,7 @@ for t in screen xterm; do
 	dash_start 80 24 env TERM="$t" LANG=C.UTF-8 LC_ALL=C.UTF-8 "$RDSWATCH"
 	dash_wait_ready
 	rw_assert_contains "$(dash_line 1)" "1 Over 2 Alrt" "TERM=$t"
-	colours=$(dash_colours)
-	[ -n "$colours" ] || rw_fail "TERM=$t: no colour at all"
-	if grep -qE '^(38|48);5;|^(9[0-7]|10[0-7])$' <<<"$colours"; then
-		rw_fail "TERM=$t: colours beyond the 8 it has: $(sort -u <<<"$colours" | tr '\n' ' ')"
-	fi
+	dash_assert_8_colours "TERM=$t"
 	dash_keys q
 	rw_assert_eq "$(dash_wait_exit "")" 0 "TERM=$t: exit"
 done

@@ -576,6 +576,39 @@ test_health_rows(void **state)
 	assert_line_has("upd ", "pg");
 }
 
+/* Nothing is verified without a connection: the TLS row says so (and a
+ * weak setting still warns). */
+static void
+test_health_tls_without_connection(void **state)
+{
+	struct batch *b = batch_new("pg", NOW);
+	struct m_pg_health *h = batch_add(b, M_PG_HEALTH);
+	char *line;
+
+	(void)state;
+	m_str_set(&h->instance, "down-db");
+	h->connected = 0;
+	m_str_set(&h->tls_mode, "verify-full");
+	h->tls_verified = 1;
+	h->observed_at = NOW;
+	h = batch_add(b, M_PG_HEALTH);
+	m_str_set(&h->instance, "weak-db");
+	h->connected = 0;
+	m_str_set(&h->tls_mode, "require");
+	h->tls_verified = 0;
+	h->observed_at = NOW;
+	snapshot_apply(&fx.snap, b);
+	batch_free(b);
+	draw(&pane_health_ops, 30, 120);
+	assert_line_has("sslmode verify-full, not connected", "down-db");
+	assert_line_has("sslmode require, TLS NOT VERIFIED", "weak-db");
+	assert_line_has("sslmode require, TLS NOT VERIFIED", "WARN");
+	assert_line_has("sslmode verify-full, server verified", "prod-db");
+	line = line_of("not connected");
+	assert_null(strstr(line, " ok "));
+	free(line);
+}
+
 static void
 test_alerts_list_ack_and_snooze(void **state)
 {
@@ -729,6 +762,7 @@ main(void)
 		T(test_events_and_findings),
 		T(test_metrics_summary_and_sparkline),
 		T(test_health_rows),
+		T(test_health_tls_without_connection),
 		T(test_alerts_list_ack_and_snooze),
 		T(test_overview_rows),
 		T(test_chosen_instance_filters_panes),
