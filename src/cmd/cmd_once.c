@@ -12,12 +12,15 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_history.h"
 #include "cmd/cmd_opts.h"
 #include "cmd/cmd_poll.h"
+#include "core/log.h"
 #include "core/timeutil.h"
 #include "core/xmalloc.h"
 #include "rules/rules.h"
 #include "sources/awscred.h"
+#include "store/store.h"
 #include "sources/fleet.h"
 #include "view/report.h"
 
@@ -26,13 +29,13 @@
 #define ONCE_EXIT_UNKNOWN REPORT_EXIT_SOURCE_FAILED
 #define ONCE_TEXT_WIDTH 80
 
-enum { ONCE_OPT_NO_HISTORY = 0x100, ONCE_OPT_FAIL_ON };
+enum { ONCE_OPT_FAIL_ON = 0x100 };
 
 static const struct option cmd_once_options[] = {
 	{ "format", required_argument, NULL, 'f' },
 	{ "instance", required_argument, NULL, 'i' },
 	{ "fail-on", required_argument, NULL, ONCE_OPT_FAIL_ON },
-	{ "no-history", no_argument, NULL, ONCE_OPT_NO_HISTORY },
+	CMD_HISTORY_OPTIONS,
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -41,7 +44,7 @@ struct once_opts {
 	int json;
 	enum report_fail_on fail_on;
 	struct m_list instances;
-	int no_history;
+	struct cmd_history history;
 };
 
 static void
@@ -57,8 +60,14 @@ cmd_once_help(void)
 	    "                         patterns work); its metrics in detail\n"
 	    "  --fail-on LEVEL        warning (default: warnings exit 1) or critical\n"
 	    "                         (warnings exit 0)\n"
+	    "  --history FILE         record this run in FILE (default\n"
+	    "                         $XDG_STATE_HOME/rdswatch/history.db)\n"
 	    "  --no-history           do not record this run in the history\n"
 	    "%s"
+	    "The poll, the posture results and the alerts go into the history (alerts\n"
+	    "keep their lifecycle across runs). If another process (a dashboard) writes\n"
+	    "the history, the report is printed all the same and stderr says the run\n"
+	    "was not recorded; the exit status does not change.\n"
 	    "See rdswatch(1) for the JSON keys.\n", cmd_opts_help());
 }
 
@@ -77,7 +86,7 @@ cmd_once_parse(int argc, char **argv, struct cmd_opts *o, struct once_opts *oo)
 			rc = ONCE_EXIT_UNKNOWN;
 			break;
 		}
-		if (h > 0)
+		if (h > 0 || cmd_history_handle(&oo->history, c, optarg))
 			continue;
 		switch (c) {
 		case 'f':
@@ -100,9 +109,6 @@ cmd_once_parse(int argc, char **argv, struct cmd_opts *o, struct once_opts *oo)
 				cmd_usage_error(&cmd_once_entry, "--fail-on: warning or critical");
 				rc = ONCE_EXIT_UNKNOWN;
 			}
-			break;
-		case ONCE_OPT_NO_HISTORY:
-			oo->no_history = 1;
 			break;
 		case 'h':
 			cmd_once_help();
@@ -136,6 +142,63 @@ cmd_once_width(void)
 	return ONCE_TEXT_WIDTH;
 }
 
+/* Says on stderr why this run is not (fully) recorded. */
+static void
+cmd_once_not_recorded(const char *why)
+{
+	fprintf(stderr, "rdswatch: this run is not recorded in history: %s\n", why);
+}
+
+/* Opens the history to record into, or NULL: with --no-history, or when
+ * it cannot be opened (another process writes it, a symlink, a newer
+ * schema), which stderr explains. The report matters more than the record:
+ * neither the report nor the exit status depends on it. */
+static struct store *
+cmd_once_history(const struct once_opts *oo, const struct config *cfg)
+{
+	struct rw_error err = RW_ERROR_INIT;
+	struct store *st;
+	char *msg;
+
+	if (cmd_history_open(&oo->history, cfg, 0, &st, &err) == 0)
+		return st;
+	msg = err_format(&err);
+	cmd_once_not_recorded(msg);
+	free(msg);
+	err_clear(&err);
+	return NULL;
+}
+
+/* Carries the alerts history holds for the instances of SNAP (and the
+ * fleet-wide ones) into SNAP, so the rules continue their lifecycle: an
+ * alert opened by an earlier run keeps its opening time, an acknowledged
+ * one stays acknowledged until it worsens. Instances this run did not
+ * poll (--instance) keep theirs untouched in history. */
+static void
+cmd_once_carry_alerts(struct store *st, struct snapshot *snap)
+{
+	struct rw_error err = RW_ERROR_INIT;
+	struct snapshot past;
+	struct batch *b;
+
+	if (store_snapshot_at(st, snap->at, NULL, &past, &err) != 0) {
+		log_debug(LOG_STORE, "once: the alerts in history are not readable: %s",
+		    err.message != NULL ? err.message : "?");
+		err_clear(&err);
+		return;
+	}
+	b = batch_new("history", snap->at);
+	M_VEC_EACH(&past.kinds[M_ALERT], const struct m_alert, a) {
+		if (a->instance == NULL || a->instance[0] == '\0' ||
+		    snapshot_instance(snap, a->instance) != NULL)
+			m_vec_push_copy(&b->kinds[M_ALERT], a);
+	}
+	/* Not complete: upserted by key under what this run found. */
+	snapshot_apply(snap, b);
+	batch_free(b);
+	snapshot_free(&past);
+}
+
 /* Evaluates the rules at NOW and applies their batch. */
 static int
 cmd_once_rules(const struct config *cfg, struct snapshot *snap, const struct cmd_poll_sink *sink,
@@ -153,17 +216,42 @@ cmd_once_rules(const struct config *cfg, struct snapshot *snap, const struct cmd
 	return 0;
 }
 
+/* Waits for the writer and closes the history; says so when some of the
+ * run's batches did not make it. */
+static void
+cmd_once_history_close(struct store *st)
+{
+	struct store_stats stats;
+
+	if (st == NULL)
+		return;
+	store_flush(st);
+	store_get_stats(st, &stats);
+	if (stats.failed > 0 || stats.dropped > 0) {
+		char why[300];
+
+		snprintf(why, sizeof why, "%llu of %llu polls failed to commit%s%s",
+		    (unsigned long long)(stats.failed + stats.dropped),
+		    (unsigned long long)(stats.committed + stats.failed + stats.dropped),
+		    stats.last_error[0] ? ": " : "", stats.last_error);
+		cmd_once_not_recorded(why);
+	}
+	log_debug(LOG_STORE, "once: %llu polls committed to %s, the last %lld",
+	    (unsigned long long)stats.committed, store_path(st), (long long)stats.last_poll_id);
+	store_close(st);
+}
+
 static int
 cmd_once_exec(int argc, char **argv)
 {
 	struct cmd_opts o = CMD_OPTS_INIT;
-	struct once_opts oo = { 0, REPORT_FAIL_ON_WARNING, { NULL, 0 }, 0 };
+	struct once_opts oo = { 0, REPORT_FAIL_ON_WARNING, { NULL, 0 }, { NULL, 0 } };
 	struct aws_settings s;
 	struct rw_error err = RW_ERROR_INIT;
 	struct fleet f;
 	struct fleet_opts fo;
 	struct snapshot snap;
-	/* The history store plugs in here (unless --no-history). */
+	struct store *st = NULL;
 	struct cmd_poll_sink sink = { NULL, NULL };
 	char *out;
 	int rc = cmd_once_parse(argc, argv, &o, &oo);
@@ -182,8 +270,12 @@ cmd_once_exec(int argc, char **argv)
 		rc = ONCE_EXIT_UNKNOWN;
 		goto done;
 	}
+	if ((st = cmd_once_history(&oo, &o.config)) != NULL)
+		sink = (struct cmd_poll_sink){ store_sink, st };
 	snapshot_init(&snap, time_now_ms(), 1);
 	cmd_poll_once(&f, &snap, &sink);
+	if (st != NULL)
+		cmd_once_carry_alerts(st, &snap);
 	if (cmd_once_rules(&o.config, &snap, &sink, snap.at, &err) != 0) {
 		snapshot_free(&snap);
 		fleet_free(&f);
@@ -212,6 +304,8 @@ fail:
 		rc = ONCE_EXIT_UNKNOWN;
 	}
 done:
+	/* After the report: a slow disk delays the exit, not the answer. */
+	cmd_once_history_close(st);
 	awscred_reset();
 	m_list_free(&oo.instances);
 	cmd_opts_free(&o);
