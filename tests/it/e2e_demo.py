@@ -34,7 +34,6 @@ import datetime
 import json
 import os
 import sqlite3
-import subprocess
 import sys
 import time
 
@@ -367,11 +366,7 @@ def main():
         print(md)
         check_posture(scn, recs, live_settings(rig), last)
     finally:
-        if home:
-            home.cleanup()
-        if fake:
-            fake.stop()
-        rig.stop()
+        L.stop_all(home, fake, rig)
     L.finish()
 
 

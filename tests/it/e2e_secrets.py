@@ -16,6 +16,7 @@ import glob
 import json
 import os
 import secrets
+import shutil
 import sys
 import tempfile
 
@@ -113,12 +114,7 @@ def main():
                 L.check(value.encode() not in data, '%s found in %s' % (what, name))
         print('looked in %d files and %d outputs' % (len(files), len(outputs)))
     finally:
-        if home:
-            home.cleanup()
-        if fake:
-            fake.stop()
-        rig.stop()
-        import shutil
+        L.stop_all(home, fake, rig)
         shutil.rmtree(tmp, ignore_errors=True)
     L.finish()
 
