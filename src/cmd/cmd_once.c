@@ -169,26 +169,52 @@ cmd_once_history(const struct once_opts *oo, const struct config *cfg)
 	return NULL;
 }
 
-/* Carries the alerts history holds for the instances of SNAP (and the
+/* What history knew before this run (the last run's alerts and source
+ * health), read before polling so this run's own commits are not in it. */
+static int
+cmd_once_past(struct store *st, struct snapshot *past)
+{
+	struct rw_error err = RW_ERROR_INIT;
+
+	if (store_snapshot_at(st, time_now_ms(), NULL, past, &err) == 0)
+		return 0;
+	log_debug(LOG_STORE, "once: history before this run is not readable: %s",
+	    err.message != NULL ? err.message : "?");
+	err_clear(&err);
+	return -1;
+}
+
+/* The prepare hook: a source failing now that was failing at the end of
+ * the last run continues its count of failed polls in a row, so "a source
+ * failing more than N polls in a row" holds across runs from cron. */
+static void
+cmd_once_carry_failures(void *ctx, struct batch *b)
+{
+	const struct snapshot *past = ctx;
+
+	M_VEC_EACH(&b->kinds[M_SOURCE_HEALTH], struct m_source_health, h) {
+		const struct m_source_health *prev;
+
+		if (h->ok != 0 || h->source == NULL || h->consecutive_failures == M_INT_NONE)
+			continue;
+		prev = snapshot_source_health(past, h->source, h->instance != NULL ? h->instance : "");
+		if (prev != NULL && prev->ok == 0 && prev->consecutive_failures != M_INT_NONE &&
+		    prev->consecutive_failures > 0)
+			h->consecutive_failures += prev->consecutive_failures;
+	}
+}
+
+/* Carries the alerts of PAST for the instances of SNAP (and the
  * fleet-wide ones) into SNAP, so the rules continue their lifecycle: an
  * alert opened by an earlier run keeps its opening time, an acknowledged
  * one stays acknowledged until it worsens. Instances this run did not
  * poll (--instance) keep theirs untouched in history. */
 static void
-cmd_once_carry_alerts(struct store *st, struct snapshot *snap)
+cmd_once_carry_alerts(const struct snapshot *past, struct snapshot *snap)
 {
-	struct rw_error err = RW_ERROR_INIT;
-	struct snapshot past;
-	struct batch *b;
+	struct batch *b = batch_new("history", snap->at);
 
-	if (store_snapshot_at(st, snap->at, NULL, &past, &err) != 0) {
-		log_debug(LOG_STORE, "once: the alerts in history are not readable: %s",
-		    err.message != NULL ? err.message : "?");
-		err_clear(&err);
-		return;
-	}
-	b = batch_new("history", snap->at);
-	M_VEC_EACH(&past.kinds[M_ALERT], const struct m_alert, a) {
+	M_VEC_EACH(&past->kinds[M_ALERT], const struct m_alert, a) {
 		if (a->instance == NULL || a->instance[0] == '\0' ||
 		    snapshot_instance(snap, a->instance) != NULL)
 			m_vec_push_copy(&b->kinds[M_ALERT], a);
@@ -196,7 +222,6 @@ cmd_once_carry_alerts(struct store *st, struct snapshot *snap)
 	/* Not complete: upserted by key under what this run found. */
 	snapshot_apply(snap, b);
 	batch_free(b);
-	snapshot_free(&past);
 }
 
 /* Evaluates the rules at NOW and applies their batch. */
@@ -252,7 +277,9 @@ cmd_once_exec(int argc, char **argv)
 	struct fleet_opts fo;
 	struct snapshot snap;
 	struct store *st = NULL;
-	struct cmd_poll_sink sink = { NULL, NULL };
+	struct snapshot past;
+	int have_past = 0;
+	struct cmd_poll_sink sink = { NULL, NULL, NULL, NULL };
 	char *out;
 	int rc = cmd_once_parse(argc, argv, &o, &oo);
 
@@ -270,12 +297,19 @@ cmd_once_exec(int argc, char **argv)
 		rc = ONCE_EXIT_UNKNOWN;
 		goto done;
 	}
-	if ((st = cmd_once_history(&oo, &o.config)) != NULL)
-		sink = (struct cmd_poll_sink){ store_sink, st };
+	if ((st = cmd_once_history(&oo, &o.config)) != NULL) {
+		sink.history = store_sink;
+		sink.history_ctx = st;
+		if (cmd_once_past(st, &past) == 0) {
+			have_past = 1;
+			sink.prepare = cmd_once_carry_failures;
+			sink.prepare_ctx = &past;
+		}
+	}
 	snapshot_init(&snap, time_now_ms(), 1);
 	cmd_poll_once(&f, &snap, &sink);
-	if (st != NULL)
-		cmd_once_carry_alerts(st, &snap);
+	if (have_past)
+		cmd_once_carry_alerts(&past, &snap);
 	if (cmd_once_rules(&o.config, &snap, &sink, snap.at, &err) != 0) {
 		snapshot_free(&snap);
 		fleet_free(&f);
@@ -306,6 +340,8 @@ fail:
 done:
 	/* After the report: a slow disk delays the exit, not the answer. */
 	cmd_once_history_close(st);
+	if (have_past)
+		snapshot_free(&past);
 	awscred_reset();
 	m_list_free(&oo.instances);
 	cmd_opts_free(&o);

@@ -7,6 +7,9 @@ scenario (no PostgreSQL: its pg sources fail, which changes nothing here).
   --debug store in the --log file; a second run re-polls without
   duplicating a fact, and its alerts continue the first run's (opened
   once, the opening time kept).
+- A source failing on every run (the pg sources: no CA certificate
+  configured) counts its failed polls across runs, so the alert for a
+  source failing more than 3 polls in a row opens on the 4th run.
 - --no-history writes nothing (not even the default file).
 - A history written by another process (here the store's test driver,
   standing in for a dashboard): once prints the same report with the same
@@ -81,6 +84,21 @@ def main():
         for a in by['alert']:
             first.setdefault(a['key'], set()).add(a['opened_at'])
         L.check(all(len(v) == 1 for v in first.values()), 'each alert keeps its opening time')
+
+        # Failed polls in a row, across runs: 2 so far, the alert after 3.
+        for n in (3, 4):
+            rc, out, err, _ = home.run('once', '--format', 'json', '--history', db)
+            doc = json.loads(out)
+            pg = L.source(doc, 'pg', 'billing-staging')
+            L.check(pg is not None and pg['ok'] is False and pg['consecutive_failures'] == n,
+                    'run %d: pg billing-staging failed %d polls in a row: %s' % (n, n, pg))
+            failing = [a['key'] for i in doc['instances'] for a in i['alerts']
+                       if a['key'].startswith('source_failing')]
+            failing += [a['key'] for a in doc.get('alerts', []) if a['key'].startswith('source_failing')]
+            L.check(bool(failing) == (n > 3), 'run %d: source failing alerts %s' % (n, failing))
+        rc, out, err, _ = home.run('once', '--format', 'json', '--no-history')
+        pg = L.source(json.loads(out), 'pg', 'billing-staging')
+        L.check(pg['consecutive_failures'] == 1, 'without history, one failed poll: %s' % pg)
 
         # Another process writes the history: the report all the same.
         busy = os.path.join(home.dir, 'busy.db')
