@@ -1,5 +1,6 @@
 /* rdswatch export: history over a window as an incident timeline
- * (Markdown), JSON Lines or CSV, on standard output or in a private file. */
+ * (Markdown), JSON Lines or CSV, or the dashboard's panes as they were at
+ * one moment (text), on standard output or in a private file. */
 #include <config.h>
 
 #include <getopt.h>
@@ -8,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "core/config.h"
@@ -16,11 +19,15 @@
 #include "core/timeutil.h"
 #include "core/xmalloc.h"
 #include "export/export.h"
+#include "rules/rules.h"
 #include "store/store.h"
 
 #define CMD_EXPORT_SINCE_DEFAULT (24 * TIME_HOUR)
+#define CMD_EXPORT_WIDTH_DEFAULT 120
+#define CMD_EXPORT_WIDTH_MIN 40
+#define CMD_EXPORT_WIDTH_MAX 1000
 
-enum { CMD_EXPORT_MARKDOWN, CMD_EXPORT_JSONL, CMD_EXPORT_CSV };
+enum { CMD_EXPORT_MARKDOWN, CMD_EXPORT_JSONL, CMD_EXPORT_CSV, CMD_EXPORT_TEXT };
 
 static const struct {
 	const char *name;
@@ -30,6 +37,7 @@ static const struct {
 	{ "md", CMD_EXPORT_MARKDOWN },
 	{ "jsonl", CMD_EXPORT_JSONL },
 	{ "csv", CMD_EXPORT_CSV },
+	{ "text", CMD_EXPORT_TEXT },
 };
 
 static const struct option cmd_export_options[] = {
@@ -42,14 +50,18 @@ static const struct option cmd_export_options[] = {
 	{ "format", required_argument, NULL, 'f' },
 	{ "type", required_argument, NULL, 't' },
 	{ "output", required_argument, NULL, 'o' },
+	{ "at", required_argument, NULL, 'A' },
+	{ "width", required_argument, NULL, 'w' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
 struct cmd_export {
-	const char *history, *config, *since, *from, *to, *type, *output;
+	const char *history, *config, *since, *from, *to, *type, *output, *at, *width;
 	int format;
 	struct export_opts opts;
+	struct export_text_opts text;
+	struct rules_config rules;
 };
 
 static void
@@ -59,17 +71,21 @@ cmd_export_help(void)
 
 	printf("usage: rdswatch export [--since DURATION | --from WHEN [--to WHEN]]\n"
 	    "                       [-i ID]... [-f markdown|jsonl|csv] [-t TYPE] [-o PATH]\n"
-	    "                       [--history FILE] [--config FILE]\n\n");
+	    "                       [--history FILE] [--config FILE]\n"
+	    "       rdswatch export -f text [--at WHEN] [--width N] [-i ID] [-o PATH]\n\n");
 	printf(
 	    "Writes history over a window: an incident timeline in Markdown (the\n"
-	    "default), every record as JSON Lines, or one record type as CSV.\n\n"
+	    "default), every record as JSON Lines, or one record type as CSV; or the\n"
+	    "dashboard as it was at one moment: every pane with its title, as text.\n\n"
 	    "  --since DURATION     the window ends now and is this long (default 24h)\n"
 	    "  --from WHEN          the window's start: ISO 8601 (UTC unless an offset\n"
 	    "                       is given) or a duration ago, e.g. 90m\n"
 	    "  --to WHEN            the window's end (default now)\n"
 	    "  -i, --instance ID    only this instance (repeat, or ID,ID); fleet-wide\n"
 	    "                       records are always included\n"
-	    "  -f, --format FORMAT  markdown, jsonl or csv\n"
+	    "  -f, --format FORMAT  markdown, jsonl, csv or text\n"
+	    "  --at WHEN            text: the moment shown (default now), as --from\n"
+	    "  --width N            text: columns (default the terminal's, else 120)\n"
 	    "  -t, --type TYPE      csv: the record type (one table); without it,\n"
 	    "                       -o names a directory that gets TYPE.csv per type\n"
 	    "  -o, --output PATH    write to this file (0600; a symlink is refused)\n"
@@ -130,11 +146,13 @@ cmd_export_parse(struct cmd_export *x, int argc, char **argv)
 		case 'i': cmd_export_add_instances(&x->opts.q, optarg); break;
 		case 't': x->type = optarg; break;
 		case 'o': x->output = optarg; break;
+		case 'A': x->at = optarg; break;
+		case 'w': x->width = optarg; break;
 		case 'f':
 			x->format = cmd_export_format(optarg);
 			if (x->format < 0)
 				return cmd_usage_error(&cmd_export_entry,
-				    "unknown format '%s' (markdown, jsonl or csv)", optarg);
+				    "unknown format '%s' (markdown, jsonl, csv or text)", optarg);
 			break;
 		case 'h':
 			cmd_export_help();
@@ -154,6 +172,14 @@ cmd_export_parse(struct cmd_export *x, int argc, char **argv)
 	if (x->type != NULL && export_type_find(x->type) == NULL)
 		return cmd_usage_error(&cmd_export_entry, "unknown type '%s' (%s)", x->type,
 		    export_type_names());
+	if ((x->at != NULL || x->width != NULL) && x->format != CMD_EXPORT_TEXT)
+		return cmd_usage_error(&cmd_export_entry, "--at and --width are for --format text");
+	if (x->format == CMD_EXPORT_TEXT && (x->since != NULL || x->from != NULL || x->to != NULL))
+		return cmd_usage_error(&cmd_export_entry,
+		    "--format text shows one moment: --at WHEN, not a window");
+	if (x->format == CMD_EXPORT_TEXT && x->opts.q.ninstances > 1)
+		return cmd_usage_error(&cmd_export_entry,
+		    "--format text shows one instance (-i ID) or all of them");
 	if (x->format == CMD_EXPORT_CSV && x->type == NULL && x->output == NULL)
 		return cmd_usage_error(&cmd_export_entry,
 		    "--format csv writes one type: give --type TYPE, or -o DIR for one file per type");
@@ -185,6 +211,34 @@ cmd_export_window(struct cmd_export *x)
 	return 0;
 }
 
+/* --at and --width for text. */
+static int
+cmd_export_text_opts(struct cmd_export *x, struct export_text_opts *t)
+{
+	struct winsize ws;
+	char *end;
+
+	t->at = x->opts.now;
+	if (x->at != NULL && time_parse_when(x->at, x->opts.now, &t->at) != 0)
+		return cmd_usage_error(&cmd_export_entry,
+		    "bad time '%s' (ISO 8601 such as 2026-11-22T14:05:00Z, or a duration ago)", x->at);
+	t->width = CMD_EXPORT_WIDTH_DEFAULT;
+	if (x->width != NULL) {
+		long w = strtol(x->width, &end, 10);
+
+		if (end == x->width || *end != '\0' || w < CMD_EXPORT_WIDTH_MIN ||
+		    w > CMD_EXPORT_WIDTH_MAX)
+			return cmd_usage_error(&cmd_export_entry, "--width: a number from %d to %d",
+			    CMD_EXPORT_WIDTH_MIN, CMD_EXPORT_WIDTH_MAX);
+		t->width = (int)w;
+	} else if (x->output == NULL && isatty(STDOUT_FILENO) &&
+	    ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= CMD_EXPORT_WIDTH_MIN) {
+		t->width = ws.ws_col;
+	}
+	t->instance = x->opts.q.ninstances == 1 ? x->opts.q.instances[0] : NULL;
+	return 0;
+}
+
 static int
 cmd_export_fail(const char *what, struct rw_error *err)
 {
@@ -202,6 +256,9 @@ cmd_export_one(struct cmd_export *x, struct store *st, FILE *out, const struct e
     struct rw_error *err)
 {
 	switch (x->format) {
+	case CMD_EXPORT_TEXT:
+		x->text.base = x->opts;
+		return export_text_write(out, st, &x->text, err);
 	case CMD_EXPORT_MARKDOWN: return export_markdown_write(out, st, &x->opts, err);
 	case CMD_EXPORT_JSONL: return export_jsonl_write(out, st, &x->opts, err);
 	default: return export_csv_write(out, st, &x->opts, t, err);
@@ -266,9 +323,11 @@ cmd_export_exec(int argc, char **argv)
 	memset(&x, 0, sizeof x);
 	memset(&cfg, 0, sizeof cfg);
 	x.opts.now = time_now_ms();
+	rules_config_init(&x.rules);
 	rc = cmd_export_parse(&x, argc, argv);
 	if (rc == 0)
-		rc = cmd_export_window(&x);
+		rc = x.format == CMD_EXPORT_TEXT ? cmd_export_text_opts(&x, &x.text) :
+		    cmd_export_window(&x);
 	if (rc != 0) {
 		rc = rc < 0 ? CMD_EXIT_OK : rc;	/* --help */
 		goto done;
@@ -281,6 +340,15 @@ cmd_export_exec(int argc, char **argv)
 	}
 	for (size_t i = 0; i < cfg.nwarnings; i++)
 		fprintf(stderr, "rdswatch: %s\n", cfg.warnings[i]);
+	/* The panes highlight by the rules' thresholds, as in the dashboard. */
+	if (x.format == CMD_EXPORT_TEXT) {
+		rules_config_free(&x.rules);
+		if (rules_config_load(&cfg, &x.rules, &err) != 0) {
+			rc = cmd_export_fail("config", &err);
+			goto done;
+		}
+		x.text.rules = &x.rules;
+	}
 	if (x.history != NULL)
 		so.path = x.history;
 	if (store_open(&st, &so, &err) != 0) {
@@ -313,6 +381,7 @@ cmd_export_exec(int argc, char **argv)
 	rc = rc != 0 ? cmd_export_fail(NULL, &err) : CMD_EXIT_OK;
 done:
 	store_close(st);
+	rules_config_free(&x.rules);
 	config_free(&cfg);
 	for (size_t i = 0; i < x.opts.q.ninstances; i++)
 		free(x.opts.q.instances[i]);

@@ -22,6 +22,8 @@ struct cmd_poll_state {
 void
 cmd_poll_deliver(struct snapshot *snap, const struct cmd_poll_sink *sink, struct batch *b)
 {
+	if (sink != NULL && sink->prepare != NULL)
+		sink->prepare(sink->prepare_ctx, b);
 	snapshot_apply(snap, b);
 	if (sink != NULL && sink->history != NULL)
 		sink->history(sink->history_ctx, b);

@@ -12,8 +12,12 @@
 #include "view/snapshot.h"
 
 struct cmd_poll_sink {
-	sched_sink history;	/* NULL: no history (until the store lands) */
+	sched_sink history;	/* NULL: no history */
 	void *history_ctx;
+	/* Called first with each batch (NULL: none): what was known before
+	 * this process (history) amends it for the snapshot and history. */
+	void (*prepare)(void *ctx, struct batch *b);
+	void *prepare_ctx;
 };
 
 /* Polls F's sources once into SNAP (initialized by the caller, live).
@@ -21,7 +25,8 @@ struct cmd_poll_sink {
  * many polls timed out. */
 int cmd_poll_once(struct fleet *f, struct snapshot *snap, const struct cmd_poll_sink *sink);
 
-/* Hands B to SNAP and on to SINK's history (or frees it). */
+/* Prepares B (SINK's prepare), hands it to SNAP and on to SINK's history
+ * (or frees it). */
 void cmd_poll_deliver(struct snapshot *snap, const struct cmd_poll_sink *sink, struct batch *b);
 
 #endif

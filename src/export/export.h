@@ -48,6 +48,21 @@ int export_jsonl_write(FILE *out, struct store *st, const struct export_opts *o,
 int export_csv_write(FILE *out, struct store *st, const struct export_opts *o,
     const struct export_type *t, struct rw_error *err);
 
+/* Text (text.c): the dashboard's panes as they were at AT. */
+struct rules_config;
+struct export_text_opts {
+	struct export_opts base;	/* utf8, now; the window is not used */
+	int64_t at;
+	int width;			/* columns of the grid */
+	const char *instance;		/* the chosen instance, or NULL for all */
+	const struct rules_config *rules;	/* the panes' highlight thresholds */
+};
+
+/* Every pane in tab order, each with its title and all its rows, drawn by
+ * the panes' code on a text grid WIDTH columns wide (ASCII unless utf8). */
+int export_text_write(FILE *out, struct store *st, const struct export_text_opts *o,
+    struct rw_error *err);
+
 /* Cells (cell.c). CSV: RFC 4180 quoting. Markdown: table-cell escaping.
  * Both neutralize a leading = + - @ (and tab, CR) so spreadsheets treat
  * the cell as text, not a formula. */

@@ -375,6 +375,20 @@ md_source_name(const struct m_source_health *h)
 	return xstrdup(md_str(h->source));
 }
 
+/* The last version of the same source before I whose state is known (a
+ * poll under way says neither ok nor failing), or NULL. */
+static const struct m_source_health *
+md_sources_prev_known(const struct md_versions *vs, size_t i)
+{
+	for (size_t j = i; j-- > 0 && vs->v[j].iid == vs->v[i].iid;) {
+		const struct m_source_health *h = vs->v[j].rec;
+
+		if (h->ok >= 0)
+			return h;
+	}
+	return NULL;
+}
+
 /* Source outages: a run of failing versions, from its start to the
  * version that says the source is ok again. */
 static void
@@ -386,8 +400,7 @@ md_sources_done(struct md *m)
 		qsort(vs->v, vs->n, sizeof *vs->v, md_version_cmp);
 	for (size_t i = 0; i < vs->n; i++) {
 		const struct m_source_health *h = vs->v[i].rec;
-		const struct m_source_health *prev = i > 0 && vs->v[i - 1].iid == vs->v[i].iid ?
-		    vs->v[i - 1].rec : NULL;
+		const struct m_source_health *prev = md_sources_prev_known(vs, i);
 		int64_t start = vs->v[i].from;
 
 		if (h->ok != 0 || (prev != NULL && prev->ok == 0))
@@ -408,7 +421,7 @@ md_sources_done(struct md *m)
 		for (size_t j = i; j < vs->n && vs->v[j].iid == vs->v[i].iid; j++) {
 			const struct m_source_health *x = vs->v[j].rec;
 
-			if (x->ok == 0)
+			if (x->ok <= 0)
 				continue;
 			if (vs->v[j].from >= m->o->q.from && vs->v[j].from <= m->o->q.to) {
 				char *name = md_source_name(h);

@@ -120,7 +120,7 @@ usage() {
 	[ ! -s "$RW_TMP/u.out" ] || rw_fail "$what: wrote to stdout"
 	rw_assert_contains "$(cat "$RW_TMP/u.err")" "$expect" "$what"
 }
-usage "text format" "unknown format 'text'" -f text
+usage "unknown format" "unknown format 'html'" -f html
 usage "--type without csv" "--type is for --format csv" -t event
 usage "unknown type" "unknown type 'nope'" -f csv -t nope
 usage "csv without a type" "give --type TYPE" -f csv
@@ -131,9 +131,31 @@ usage "reversed window" "ends before it starts" --from 1h --to 2h
 rw_assert_eq "$?" 1 "missing history: exit status"
 rw_assert_contains "$(cat "$RW_TMP/err")" "no history at" "missing history"
 "$RDSWATCH" export --help >"$RW_TMP/help" || rw_fail "export --help: exit status"
-grep -q "markdown, jsonl or csv" "$RW_TMP/help" || rw_fail "export --help"
+grep -q "markdown, jsonl, csv or text" "$RW_TMP/help" || rw_fail "export --help"
 awk 'length($0) > 80 { print; bad = 1 } END { exit bad }' "$RW_TMP/help" ||
 	rw_fail "export --help is wider than 80 columns"
+
+# Text: the dashboard's panes at a moment, each with its title in tab
+# order, within the width, ASCII without a UTF-8 locale, a private file.
+LC_ALL=C "$RDSWATCH" export --history "$db" -f text --at 115m --width 90 -o "$RW_TMP/out.txt" ||
+	rw_fail "text export failed"
+[ "$(stat -c %a "$RW_TMP/out.txt")" = 600 ] || rw_fail "text: the file is not 0600"
+prev=0
+for title in Overview Alerts Sessions "Failed logins" "RDS events" "GuardDuty findings" \
+	"Backup & patch" "Security posture" Metrics Health; do
+	n=$(grep -n -m1 "^$title " "$RW_TMP/out.txt" | cut -d: -f1)
+	[ -n "$n" ] && [ "$n" -gt "$prev" ] || rw_fail "text: pane '$title' missing or out of order"
+	prev=$n
+done
+grep -q "^db-a .*available" "$RW_TMP/out.txt" || rw_fail "text: the overview has no db-a"
+grep -q "HIGH 8.0 db-a .*CredentialAccess" "$RW_TMP/out.txt" || rw_fail "text: the finding is not shown"
+awk 'length($0) > 90 { bad = 1 } END { exit bad }' "$RW_TMP/out.txt" || rw_fail "text: wider than 90"
+LC_ALL=C grep -q -P '[^\x00-\x7f]' "$RW_TMP/out.txt" && rw_fail "text: non-ASCII without UTF-8"
+t=$("$RDSWATCH" export --history "$db" -f text --at 3h --width 80) || rw_fail "text before history"
+rw_assert_contains "$t" "(no alerts)" "text: before the incident"
+usage "--at without text" "are for --format text" --at 1h
+usage "text over a window" "shows one moment" -f text --since 1h
+usage "bad width" "--width: a number" -f text --width 10 --at 1h
 
 # hunter2 is nowhere: not in the history, its -wal, the debug log, or
 # any export.

@@ -176,14 +176,24 @@ def evaluate(scn):
 
 # ---- the oracle: expected check results from the raw attributes --------
 
-def oracle(scn):
-    """{resource: {check: 'fail' | 'unknown'}}; every other check passes."""
+def oracle(scn, live=None, at_s=0, speed=1):
+    """{resource: {check: 'fail' | 'unknown'}}; every other check passes.
+    LIVE: {instance: {'settings': {name: value}, 'public_schema_create':
+    'pass' | 'fail'}} for instances whose PostgreSQL answers (end-to-end
+    runs): the server's settings (booleans as '1'/'0') count as one more
+    place the setting is read, the worst deciding. AT_S and SPEED: the
+    scenario second judged and the endpoint's speed (the rules count the
+    time left to an expiry in wall time)."""
+    live = live or {}
     clusters = {c['attributes']['DBClusterIdentifier']: c for c in scn.get('clusters', [])}
 
     def settings(a, cluster):
         found = [params_of(scn, a['DBParameterGroups'][0]['DBParameterGroupName'])]
         if cluster is not None:
             found.append(params_of(scn, cluster['attributes']['DBClusterParameterGroup'], True))
+        server = live.get(a['DBInstanceIdentifier'], {}).get('settings')
+        if server is not None:
+            found.append(server)
         return found
 
     def judge_settings(groups):
@@ -224,7 +234,7 @@ def oracle(scn):
         failed = {
             'public_access': a['PubliclyAccessible'],
             'storage_encrypted': not owner['StorageEncrypted'],
-            'ca_certificate': a['CertificateDetails']['ValidTill'] <= 90 * DAY,
+            'ca_certificate': (a['CertificateDetails']['ValidTill'] - at_s) / speed <= 90 * DAY,
             'iam_auth': not owner['IAMDatabaseAuthenticationEnabled'],
             'backups': owner['BackupRetentionPeriod'] < 7,
             'deletion_protection': not owner['DeletionProtection'],
@@ -244,7 +254,9 @@ def oracle(scn):
             'master_password_secret': 'MasterUserSecret' not in owner,
         }
         out.update({k: 'fail' for k, v in failed.items() if v})
-        out['public_schema_create'] = 'unknown'     # no PostgreSQL source here
+        # Unknown without a PostgreSQL source.
+        out['public_schema_create'] = live.get(a['DBInstanceIdentifier'], {}).get(
+            'public_schema_create', 'unknown')
         rds = [f for d in scn['guardduty']['detectors'] for f in d['attributes'].get('Features', [])
                if f['Name'] == 'RDS_LOGIN_EVENTS']
         if not rds or rds[0]['Status'] != 'ENABLED':

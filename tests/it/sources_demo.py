@@ -490,11 +490,7 @@ def main():
         L.check(all(not i['sessions'] for i in doc['instances'] if i['id'] != 'orders-prod'),
                 'sessions only where PostgreSQL answered')
     finally:
-        if home:
-            home.cleanup()
-        if fake:
-            fake.stop()
-        rig.stop()
+        L.stop_all(home, fake, rig)
     L.finish()
 
 

@@ -204,6 +204,13 @@ class Home:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def stop_all(*parts):
+    """Stops what a test started (a Home, Fake or Rig; None is skipped)."""
+    for part in parts:
+        if part is not None:
+            (part.cleanup if isinstance(part, Home) else part.stop)()
+
+
 def instance(doc, ident):
     for i in doc['instances']:
         if i['id'] == ident:

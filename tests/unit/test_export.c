@@ -75,6 +75,22 @@ submit_incident(void)
 	m_str_set(&a->severity, "critical");
 	m_str_set(&a->title, "+cmd|' /C calc'!A0");
 	store_submit(st, b);
+	/* A source failing, a poll under way (neither ok nor failing), still
+	 * failing, then ok: one outage, one recovery. */
+	for (int i = 0; i < 4; i++) {
+		static const int ok[] = { 0, -1, 0, 1 };
+		struct m_source_health *h;
+
+		b = batch_new("pg", T0 + (80 + 5 * i) * TIME_SEC);
+		h = batch_add(b, M_SOURCE_HEALTH);
+		m_str_set(&h->source, "pg");
+		m_str_set(&h->instance, "db-b");
+		h->ok = ok[i];
+		h->updating = ok[i] < 0;
+		h->last_attempt = b->polled_at;
+		m_str_set(&h->error_message, ok[i] == 0 ? "connection refused" : NULL);
+		store_submit(st, b);
+	}
 	for (int i = 0; i < 10; i++) {
 		struct m_metric *m;
 
@@ -176,7 +192,7 @@ static void
 test_export_markdown(void **state)
 {
 	char *md = run_export(export_markdown_write, 0), *md8;
-	const char *login, *appeared, *ended, *event, *alert;
+	const char *login, *appeared, *ended, *event, *alert, *outage, *recovered;
 
 	(void)state;
 	/* Without UTF-8, not one byte outside ASCII. */
@@ -198,6 +214,14 @@ test_export_markdown(void **state)
 	assert_non_null(strstr(md, "| db-a | CPUUtilization (Percent) | 10 | "));
 	assert_non_null(strstr(md, "| 97 | "));
 	assert_non_null(strstr(md, "`"));
+	/* A poll under way inside an outage neither ends nor restarts it. */
+	outage = strstr(md, "| source outage | pg (db-b) failing: connection refused |");
+	recovered = strstr(md, "| source recovered | pg (db-b) ok again after 15s |");
+	assert_non_null(outage);
+	assert_non_null(recovered);
+	assert_true(outage < recovered);
+	assert_null(strstr(outage + 1, "| source outage |"));
+	assert_null(strstr(recovered + 1, "| source recovered |"));
 	free(md);
 
 	md8 = run_export(export_markdown_write, 1);
