@@ -4,11 +4,13 @@
 #include <config.h>
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/timeutil.h"
+#include "core/xmalloc.h"
 #include "panes/fmt.h"
 #include "panes/pane.h"
 #include "panes/series.h"
@@ -39,46 +41,149 @@ static const struct table_col overview_cols[C_COUNT] = {
 	[C_FREE] = { "Free", OVERVIEW_SPARK + 7, 7, 0 },
 };
 
-static void
-overview_sessions(const struct snapshot *s, const char *id, size_t *notls, size_t *su)
-{
-	*notls = *su = 0;
-	M_VEC_EACH(&s->kinds[M_SESSION], const struct m_session, x) {
-		if (x->instance == NULL || strcmp(x->instance, id) != 0)
-			continue;
-		*notls += x->ssl == 0;
-		*su += x->superuser == 1 && x->provider_owned != 1;
-	}
-}
+/* The sparklines' metrics, in their columns' order. */
+enum { SPARK_CPU, SPARK_CONN, SPARK_FREE, SPARK_COUNT };
+
+static const char *const overview_spark_metric[SPARK_COUNT] = {
+	"CPUUtilization", "DatabaseConnections", "FreeStorageSpace",
+};
+
+/* What one instance's row counts. The rows' figures are gathered in one
+ * pass over each kind of record: with 1,000 sessions and thousands of
+ * metric samples in the window, scanning them again for every row and
+ * every sparkline cost more than drawing the screen. */
+struct overview_agg {
+	const char *id;		/* the snapshot's string */
+	size_t notls, su, fails;
+	const struct m_metric **pick[SPARK_COUNT];
+	size_t n[SPARK_COUNT], cap[SPARK_COUNT];
+};
+
+/* The aggregates by instance id: open addressing, slot = index + 1. */
+struct overview_aggs {
+	struct overview_agg *agg;
+	size_t n;
+	size_t *slots;
+	size_t mask;
+};
 
 static size_t
-overview_failed(const struct snapshot *s, const char *id, int64_t since)
+overview_hash(const char *s)
 {
-	size_t n = 0;
+	uint64_t h = 14695981039346656037u;	/* FNV-1a */
 
-	M_VEC_EACH(&s->kinds[M_FAILED_LOGIN], const struct m_failed_login, f) {
-		n += f->instance != NULL && strcmp(f->instance, id) == 0 && f->time >= since;
-	}
-	return n;
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return (size_t)h;
 }
 
-/* A sparkline and the last value of METRIC; PERCENT_OF > 0 shows the
- * last value as a percentage of it (free storage of the allocated). */
+static struct overview_agg *
+overview_find(const struct overview_aggs *a, const char *id)
+{
+	if (id == NULL)
+		return NULL;
+	for (size_t h = overview_hash(id) & a->mask;; h = (h + 1) & a->mask) {
+		size_t k = a->slots[h];
+
+		if (k == 0)
+			return NULL;
+		if (strcmp(a->agg[k - 1].id, id) == 0)
+			return &a->agg[k - 1];
+	}
+}
+
 static void
-overview_spark(struct table_row *r, size_t col, const struct snapshot *s, const char *id,
-    const char *metric, double lo, double hi, double percent_of, const struct pane_env *env)
+overview_add_pick(struct overview_agg *g, int k, const struct m_metric *m)
+{
+	if (g->n[k] == g->cap[k]) {
+		g->cap[k] = g->cap[k] != 0 ? g->cap[k] * 2 : 16;
+		g->pick[k] = xreallocarray(g->pick[k], g->cap[k], sizeof *g->pick[k]);
+	}
+	g->pick[k][g->n[k]++] = m;
+}
+
+/* Sessions (non-TLS, superuser), failed logins since FAIL_SINCE and the
+ * sparklines' samples in [FROM, TO], per instance. */
+static void
+overview_aggs_build(struct overview_aggs *a, const struct snapshot *s, int64_t fail_since,
+    int64_t from, int64_t to)
+{
+	const struct m_vec *inst = &s->kinds[M_INSTANCE];
+	size_t cap = 16;
+
+	while (cap < inst->n * 2)
+		cap *= 2;
+	memset(a, 0, sizeof *a);
+	a->slots = xcalloc(cap, sizeof *a->slots);
+	a->mask = cap - 1;
+	a->agg = xcalloc(inst->n + 1, sizeof *a->agg);
+	M_VEC_EACH(inst, const struct m_instance, i) {
+		size_t h;
+
+		if (i->id == NULL || overview_find(a, i->id) != NULL)
+			continue;
+		for (h = overview_hash(i->id) & a->mask; a->slots[h] != 0; h = (h + 1) & a->mask)
+			;
+		a->agg[a->n].id = i->id;
+		a->slots[h] = ++a->n;
+	}
+	M_VEC_EACH(&s->kinds[M_SESSION], const struct m_session, x) {
+		struct overview_agg *g = overview_find(a, x->instance);
+
+		if (g == NULL)
+			continue;
+		g->notls += x->ssl == 0;
+		g->su += x->superuser == 1 && x->provider_owned != 1;
+	}
+	M_VEC_EACH(&s->kinds[M_FAILED_LOGIN], const struct m_failed_login, f) {
+		struct overview_agg *g;
+
+		if (f->time >= fail_since && (g = overview_find(a, f->instance)) != NULL)
+			g->fails++;
+	}
+	M_VEC_EACH(&s->kinds[M_METRIC], const struct m_metric, m) {
+		struct overview_agg *g;
+		int k = 0;
+
+		if (m->name == NULL || isnan(m->value) || m->time < from || m->time > to)
+			continue;
+		while (k < SPARK_COUNT && strcmp(m->name, overview_spark_metric[k]) != 0)
+			k++;
+		if (k < SPARK_COUNT && (g = overview_find(a, m->instance)) != NULL)
+			overview_add_pick(g, k, m);
+	}
+}
+
+static void
+overview_aggs_free(struct overview_aggs *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		for (int k = 0; k < SPARK_COUNT; k++)
+			free(a->agg[i].pick[k]);
+	}
+	free(a->agg);
+	free(a->slots);
+	memset(a, 0, sizeof *a);
+}
+
+/* A sparkline and the last value of sparkline K's metric; PERCENT_OF > 0
+ * shows the last value as a percentage of it (free storage of the
+ * allocated). */
+static void
+overview_spark(struct table_row *r, size_t col, const struct snapshot *s,
+    struct overview_agg *g, int k, double lo, double hi, double percent_of,
+    const struct pane_env *env)
 {
 	struct series se;
 	int64_t from = s->at - s->windows.metrics_ms;
 	char last[32];
 	char *spark;
 
-	series_collect(&se, s, id, metric, from, s->at);
-	if (se.n == 0) {
+	if (g->n[k] == 0) {
 		table_set(r, col, CANVAS_DIM, NAN, "");
-		series_free(&se);
 		return;
 	}
+	series_from(&se, g->pick[k], g->n[k]);
 	spark = series_spark(&se, env->canvas, from, s->at, OVERVIEW_SPARK, lo, hi);
 	if (percent_of > 0)
 		snprintf(last, sizeof last, "%.0f%%", se.last / percent_of * 100);
@@ -92,14 +197,17 @@ overview_spark(struct table_row *r, size_t col, const struct snapshot *s, const 
 static void
 overview_rows(struct pane *p, const struct snapshot *s, const struct pane_env *env)
 {
+	struct overview_aggs aggs;
+
+	overview_aggs_build(&aggs, s, env->now - TIME_HOUR, s->at - s->windows.metrics_ms, s->at);
 	M_VEC_EACH(&s->kinds[M_INSTANCE], const struct m_instance, i) {
+		struct overview_agg *g;
 		struct table_row *r;
-		size_t notls, su, fails;
 		char buf[48];
 		double sort;
 		int style;
 
-		if (i->id == NULL)
+		if ((g = overview_find(&aggs, i->id)) == NULL)
 			continue;
 		r = table_add(&p->table, i->id, i, env->instance != NULL &&
 		    strcmp(env->instance, i->id) == 0 ? CANVAS_INFO : 0);
@@ -110,23 +218,24 @@ overview_rows(struct pane *p, const struct snapshot *s, const struct pane_env *e
 		table_set(r, C_ROLE, 0, NAN, i->role);
 		style = summary_alerts(s, i->id, buf, sizeof buf, &sort);
 		table_set(r, C_ALERT, style, sort, buf);
-		overview_sessions(s, i->id, &notls, &su);
-		table_setf(r, C_NOTLS, notls > 0 ? CANVAS_CRITICAL : 0, (double)notls, "%zu", notls);
-		table_setf(r, C_SU, su > 0 ? CANVAS_WARNING : 0, (double)su, "%zu", su);
-		fails = overview_failed(s, i->id, env->now - TIME_HOUR);
-		table_setf(r, C_FAIL, fails > 0 ? CANVAS_WARNING : 0, (double)fails, "%zu", fails);
+		table_setf(r, C_NOTLS, g->notls > 0 ? CANVAS_CRITICAL : 0, (double)g->notls, "%zu",
+		    g->notls);
+		table_setf(r, C_SU, g->su > 0 ? CANVAS_WARNING : 0, (double)g->su, "%zu", g->su);
+		table_setf(r, C_FAIL, g->fails > 0 ? CANVAS_WARNING : 0, (double)g->fails, "%zu",
+		    g->fails);
 		style = summary_backup(i, env->now, buf, sizeof buf, &sort);
 		table_set(r, C_BACKUP, style, sort, buf);
 		style = summary_maintenance(s, i->id, env->rules, env->now, buf, sizeof buf, &sort);
 		table_set(r, C_MAINT, style, sort, buf);
 		style = summary_posture(s, i->id, buf, sizeof buf, &sort);
 		table_set(r, C_POSTURE, style, sort, buf);
-		overview_spark(r, C_CPU, s, i->id, "CPUUtilization", 0, 100, 0, env);
-		overview_spark(r, C_CONN, s, i->id, "DatabaseConnections", NAN, NAN, 0, env);
-		overview_spark(r, C_FREE, s, i->id, "FreeStorageSpace", NAN, NAN,
+		overview_spark(r, C_CPU, s, g, SPARK_CPU, 0, 100, 0, env);
+		overview_spark(r, C_CONN, s, g, SPARK_CONN, NAN, NAN, 0, env);
+		overview_spark(r, C_FREE, s, g, SPARK_FREE, NAN, NAN,
 		    i->allocated_storage_gib != M_INT_NONE && i->allocated_storage_gib > 0 ?
 		    (double)i->allocated_storage_gib * 1024 * 1024 * 1024 : 0, env);
 	}
+	overview_aggs_free(&aggs);
 }
 
 static void

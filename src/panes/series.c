@@ -18,26 +18,12 @@ series_cmp(const void *a, const void *b)
 }
 
 void
-series_collect(struct series *se, const struct snapshot *s, const char *instance,
-    const char *name, int64_t from, int64_t to)
+series_from(struct series *se, const struct m_metric **pick, size_t n)
 {
-	const struct m_metric **pick = NULL;
-	size_t n = 0, cap = 0;
 	double sum = 0;
 
 	memset(se, 0, sizeof *se);
 	se->min = se->max = se->avg = se->last = NAN;
-	M_VEC_EACH(&s->kinds[M_METRIC], const struct m_metric, m) {
-		if (m->instance == NULL || m->name == NULL || isnan(m->value) ||
-		    strcmp(m->instance, instance) != 0 || strcmp(m->name, name) != 0 ||
-		    m->time < from || m->time > to)
-			continue;
-		if (n == cap) {
-			cap = cap != 0 ? cap * 2 : 64;
-			pick = xreallocarray(pick, cap, sizeof *pick);
-		}
-		pick[n++] = m;
-	}
 	if (n > 1)
 		qsort(pick, n, sizeof *pick, series_cmp);
 	se->t = xcalloc(n + 1, sizeof *se->t);
@@ -61,6 +47,27 @@ series_collect(struct series *se, const struct snapshot *s, const char *instance
 		se->last = se->v[n - 1];
 		se->last_t = se->t[n - 1];
 	}
+}
+
+void
+series_collect(struct series *se, const struct snapshot *s, const char *instance,
+    const char *name, int64_t from, int64_t to)
+{
+	const struct m_metric **pick = NULL;
+	size_t n = 0, cap = 0;
+
+	M_VEC_EACH(&s->kinds[M_METRIC], const struct m_metric, m) {
+		if (m->instance == NULL || m->name == NULL || isnan(m->value) ||
+		    strcmp(m->instance, instance) != 0 || strcmp(m->name, name) != 0 ||
+		    m->time < from || m->time > to)
+			continue;
+		if (n == cap) {
+			cap = cap != 0 ? cap * 2 : 64;
+			pick = xreallocarray(pick, cap, sizeof *pick);
+		}
+		pick[n++] = m;
+	}
+	series_from(se, pick, n);
 	free(pick);
 }
 

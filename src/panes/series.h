@@ -21,6 +21,9 @@ struct series {
 /* The samples of NAME for INSTANCE with FROM <= time <= TO, in time order. */
 void series_collect(struct series *se, const struct snapshot *s, const char *instance,
     const char *name, int64_t from, int64_t to);
+/* The series of samples PICK[0..N) already chosen by the caller (PICK is
+ * sorted by time here): for panes that group many series in one pass. */
+void series_from(struct series *se, const struct m_metric **pick, size_t n);
 void series_free(struct series *se);
 /* WIDTH cells, one per slice of [FROM, TO], each the level of the slice's
  * mean between LO and HI (NAN: the series' own min and max); a slice with

@@ -698,6 +698,47 @@ test_overview_rows(void **state)
 	assert_shows("15.4");
 }
 
+/* Many instances: each row counts only its own sessions and samples (the
+ * rows are gathered in one pass by instance id). */
+static void
+test_overview_many_instances(void **state)
+{
+	struct batch *b = batch_new("test", NOW);
+	char id[16];
+
+	(void)state;
+	for (int k = 0; k < 40; k++) {
+		struct m_instance *i = batch_add(b, M_INSTANCE);
+		struct m_metric *m = batch_add(b, M_METRIC);
+
+		snprintf(id, sizeof id, "db-%02d", k);
+		m_str_set(&i->id, id);
+		m_str_set(&i->status, "available");
+		for (int j = 0; j < k % 5; j++) {
+			struct m_session *x = batch_add(b, M_SESSION);
+
+			m_str_set(&x->instance, id);
+			x->pid = 1000 * k + j;
+			x->ssl = 0;
+		}
+		m_str_set(&m->instance, id);
+		m_str_set(&m->name, "CPUUtilization");
+		m_str_set(&m->unit, "Percent");
+		m->time = NOW - TIME_MIN;
+		m->value = k;
+	}
+	snapshot_free(&fx.snap);
+	snapshot_init(&fx.snap, NOW, 1);
+	snapshot_apply(&fx.snap, b);
+	batch_free(b);
+	draw(&pane_overview_ops, 50, 200);
+	assert_line_has("db-00", "    0   0      0");
+	assert_line_has("db-07", "    2   0      0");
+	assert_line_has("db-07", " 7.0%");
+	assert_line_has("db-39", "    4   0      0");
+	assert_line_has("db-39", " 39.0%");
+}
+
 static void
 test_chosen_instance_filters_panes(void **state)
 {
@@ -765,6 +806,7 @@ main(void)
 		T(test_health_tls_without_connection),
 		T(test_alerts_list_ack_and_snooze),
 		T(test_overview_rows),
+		T(test_overview_many_instances),
 		T(test_chosen_instance_filters_panes),
 		T(test_every_pane_draws_at_80x24_and_in_ascii),
 	};
