@@ -20,8 +20,8 @@
 #include "core/xmalloc.h"
 #include "rules/rules.h"
 #include "sources/awscred.h"
-#include "store/store.h"
 #include "sources/fleet.h"
+#include "store/store.h"
 #include "view/report.h"
 
 /* A usage or configuration error is UNKNOWN to a monitoring system: 2
@@ -60,15 +60,12 @@ cmd_once_help(void)
 	    "                         patterns work); its metrics in detail\n"
 	    "  --fail-on LEVEL        warning (default: warnings exit 1) or critical\n"
 	    "                         (warnings exit 0)\n"
-	    "  --history FILE         record this run in FILE (default\n"
-	    "                         $XDG_STATE_HOME/rdswatch/history.db)\n"
-	    "  --no-history           do not record this run in the history\n"
-	    "%s"
+	    "%s%s"
 	    "The poll, the posture results and the alerts go into the history (alerts\n"
 	    "keep their lifecycle across runs). If another process (a dashboard) writes\n"
 	    "the history, the report is printed all the same and stderr says the run\n"
 	    "was not recorded; the exit status does not change.\n"
-	    "See rdswatch(1) for the JSON keys.\n", cmd_opts_help());
+	    "See rdswatch(1) for the JSON keys.\n", cmd_history_help(1), cmd_opts_help());
 }
 
 /* Parses the options. Returns -1 to go on, else an exit status. */

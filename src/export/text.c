@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/xmalloc.h"
 #include "export/export.h"
 #include "panes/pane.h"
 #include "view/textcanvas.h"

@@ -66,7 +66,7 @@ def iso_ms(iso):
 def start_fake(rig):
     """The endpoint, started in the right phase of a wall minute."""
     for attempt in range(3):
-        while not PHASE[0] + 1 <= time.time() % 60 < PHASE[0] + 2.5:
+        while not PHASE[0] + 0.3 <= time.time() % 60 < PHASE[0] + 1.5:
             time.sleep(0.2)
         fake = L.Fake(os.path.join(L.TOP, 'tests/rig/scenarios/demo.json'), speed=SPEED,
                       env={'PGPORT': str(rig.port)})
@@ -315,6 +315,8 @@ def main():
         runs = Runs(home, fake)
         t0 = fake.time()
         clock = D.Clock(t0)
+        # The first minute with the spike is complete at this scenario second.
+        spike_seen = (60 - t0['start_epoch'] % 60) * SPEED
         # Runs until the next would end past SESSIONS_AT (a run under a
         # sanitizer takes seconds, tens of scenario seconds).
         while True:
@@ -323,21 +325,22 @@ def main():
             if fake.time()['scenario_seconds'] + took >= SESSIONS_AT:
                 break
             runs.once()
-        fake.wait_scenario(SESSIONS_AT)
-        # The attacker's sessions: plaintext, and a member of rds_superuser.
+        # The attacker's sessions, plaintext and a member of rds_superuser,
+        # opened now and first seen by the run after the finding.
         plain = rig.open('--user', 'orders_app', '--password', 'orders-app-password', '--db', 'orders',
                          '--plain', '--count', '1', '--app', 'e2e-plain')
         su = rig.open('--user', 'dbmaster', '--password', 'demo-orders-master-7Kq2', '--db', 'orders',
                       '--tls', '--count', '1', '--app', 'e2e-super')
+        fake.wait_scenario(SESSIONS_AT)
         doc = runs.once()
         seen = {x['pid'] for x in L.instance(doc, 'orders-prod')['sessions']}
         L.check(set(plain + su) <= seen, 'once sees the two sessions')
         # After that run's commits, before the next run.
         incident_at = runs.runs[-1][3]
-        # The first minute with the spike is complete at this scenario second.
-        spike_seen = (60 - t0['start_epoch'] % 60) * SPEED
         L.check(runs.runs[-1][1] < spike_seen, 'the sessions were seen before the CPU sample '
                 '(scenario %.0f, the sample at %.0f)' % (runs.runs[-1][1], spike_seen))
+        # The next run sees the CPU sample, whatever the runs' pace.
+        fake.wait_scenario(spike_seen)
         runs.until(END)
         for _ in range(2):      # polled again: nothing doubles
             runs.once()
