@@ -72,9 +72,9 @@ rw_assert_contains "$ack" "\"who\":\"$(id -un)@" "who acknowledged, in history"
 # history, marked with its age, while discovery waits on the endpoint.
 aws_ctl POST /faults '{"service": "*", "operation": "*", "kind": "hang", "seconds": 120}' >/dev/null
 dash_start 80 24 "${DASH[@]}"
-rw_tmux_wait_for "from history, " 5
+rw_tmux_wait_for "discovering..." 5
 line=$(status)
-rw_assert_contains "$line" "discovering..." "the screen during discovery"
+rw_assert_contains "$line" "from history, " "the note during discovery"
 grep -qE 'from history, [0-9]+[smhd] old' <<<"$line" || rw_fail "no age in the note: $line"
 dash_keys 2
 dash_wait_line 2 "Alerts"
