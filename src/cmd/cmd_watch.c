@@ -73,12 +73,11 @@ watch_print_help(FILE *out)
 	    "  --refresh TIME    refresh interval, e.g. 2s or 1m (default 5s)\n"
 	    "  --bell            ring the bell when a critical alert opens\n"
 	    "  -h, --help        show this help and exit\n"
-	    "%s"
-	    "                         The dashboard records every poll and\n"
-	    "                         acknowledgement there and opens on the last\n"
-	    "                         known state; when another rdswatch records in\n"
-	    "                         it, it shows and replays it without recording.\n"
-	    "%s\n", cmd_history_help(1), cmd_opts_help());
+	    "%s%s\n"
+	    "The dashboard records every poll and acknowledgement in the history and\n"
+	    "opens at once on the last known state there; when another rdswatch\n"
+	    "records in it, it shows and replays it without recording.\n"
+	    "\n", cmd_history_help(1), cmd_opts_help());
 	key_print_help(out);
 	fprintf(out, "\nSee rdswatch(1) for the panes, themes and files.\n");
 }
@@ -262,7 +261,8 @@ watch_run_ref(struct watch_run *run)
 	return run;
 }
 
-static void
+/* Returns 1 when this was the last reference (everything is freed). */
+static int
 watch_run_unref(struct watch_run *run)
 {
 	int last;
@@ -271,12 +271,13 @@ watch_run_unref(struct watch_run *run)
 	last = --run->refs == 0;
 	pthread_mutex_unlock(&run->lock);
 	if (!last)
-		return;
+		return 0;
 	/* The pg sources' password providers, registered by discovery. */
 	awscred_reset();
 	cmd_opts_free(&run->o.common);
 	pthread_mutex_destroy(&run->lock);
 	free(run);
+	return 1;
 }
 
 /* What the live feed is made from: set by cmd_watch_run before it calls
@@ -452,7 +453,7 @@ cmd_watch_run(int argc, char **argv, struct feed *(*make_feed)(char **why))
 	const char *theme_name;
 	struct feed *feed;
 	char *why = NULL, *user;
-	int rc;
+	int rc, left_behind;
 
 	rc = watch_parse(argc, argv, o);
 	if (rc >= 0) {
@@ -505,9 +506,17 @@ cmd_watch_run(int argc, char **argv, struct feed *(*make_feed)(char **why))
 	theme_free(&mono);
 	rules_config_free(&rules);
 	watch_live.run = NULL;
-	watch_run_unref(run);
+	left_behind = !watch_run_unref(run);
 	if (rc < 0)
-		return watch_fail("cannot open the dashboard", why);
+		rc = watch_fail("cannot open the dashboard", why);
+	if (left_behind) {
+		/* The user quit during discovery, which still runs on the feed's
+		 * setup thread. What matters is done: the history is committed
+		 * and closed (feed_free), the terminal restored. Exiting normally
+		 * would tear libcurl and OpenSSL down under that thread. */
+		fflush(NULL);
+		_exit(rc);
+	}
 	return rc;
 }
 

@@ -217,8 +217,6 @@ feed_live_setup_main(void *arg)
 	/* Discovery: seconds against a slow endpoint. The scheduler is not
 	 * started, so nobody else touches it meanwhile. */
 	rc = abandoned ? 0 : l->setup_fn(l->setup_ctx, l->sched, &err);
-	if (l->setup_ctx_free != NULL)
-		l->setup_ctx_free(l->setup_ctx);
 	pthread_mutex_lock(&l->ctl);
 	l->setup = SETUP_DONE;
 	if (rc != 0) {
@@ -233,9 +231,12 @@ feed_live_setup_main(void *arg)
 		/* The dashboard has quit: nobody waits for these. */
 		sched_free(l->sched, 0);
 		l->sched = NULL;
-	} else {
-		feed_live_wake(l);
 	}
+	/* Last: the caller may take this as the end of the thread's work. */
+	if (l->setup_ctx_free != NULL)
+		l->setup_ctx_free(l->setup_ctx);
+	if (!abandoned)
+		feed_live_wake(l);
 	feed_live_unref(l);
 	return NULL;
 }

@@ -43,10 +43,12 @@ void feed_live_start(struct feed *f);
 typedef int (*feed_live_setup_fn)(void *ctx, struct scheduler *sc, struct rw_error *err);
 /* Returns at once; a thread loads the last known state from history,
  * calls SETUP(CTX, ...) and starts polling. Until then the note says
- * "discovering...". CTX_FREE(CTX) (may be NULL) runs on that thread when
- * it is done with CTX. Freeing the feed during SETUP does not wait for
- * it: the thread is left to finish by itself (its sources are then
- * dropped), so what CTX points to must be CTX's own. */
+ * "discovering...". CTX_FREE(CTX) (may be NULL) is the last thing that
+ * thread does beyond releasing the feed's memory. Freeing the feed
+ * during SETUP does not wait for it: the thread is left to finish by
+ * itself (its sources are then dropped), so what CTX points to must be
+ * CTX's own, and a caller about to exit while CTX_FREE has not run should
+ * leave with _exit() rather than tear down the libraries under it. */
 void feed_live_start_async(struct feed *f, feed_live_setup_fn setup, void *ctx,
     void (*ctx_free)(void *ctx));
 /* Applies B as if a source had sent it (the scheduler's sink; also used
