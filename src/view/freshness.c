@@ -68,16 +68,21 @@ freshness_describe(const struct freshness *f, char *buf, size_t len)
 {
 	char age[32];
 
-	if (f->age_ms >= 0)
-		time_format_age(f->age_ms, age, sizeof age);
-	else
-		snprintf(age, sizeof age, "never");
+	/* The age is since the last success: a source that never succeeded
+	 * says so ("failing, never ok") rather than giving an age. */
+	age[0] = '\0';
+	if (f->age_ms >= 0) {
+		age[0] = ' ';
+		time_format_age(f->age_ms, age + 1, sizeof age - 1);
+	}
 	switch (f->state) {
 	case FRESH_NONE: snprintf(buf, len, "no data"); break;
-	case FRESH_OK: snprintf(buf, len, "ok %s", age); break;
+	case FRESH_OK: snprintf(buf, len, "ok%s", age); break;
 	case FRESH_UPDATING: snprintf(buf, len, "updating"); break;
-	case FRESH_STALE: snprintf(buf, len, "stale %s", age); break;
-	case FRESH_FAILING: snprintf(buf, len, "failing %s", age); break;
+	case FRESH_STALE: snprintf(buf, len, "stale%s", age); break;
+	case FRESH_FAILING:
+		snprintf(buf, len, "failing%s", f->age_ms >= 0 ? age : ", never ok");
+		break;
 	}
 	return buf;
 }

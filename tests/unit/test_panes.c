@@ -19,6 +19,7 @@
 #include "fleet.h"
 #include "panes/pane.h"
 #include "rules/rules.h"
+#include "view/freshness.h"
 #include "view/textcanvas.h"
 
 #define NOW (1795356300000LL)
@@ -576,6 +577,24 @@ test_health_rows(void **state)
 	assert_line_has("upd ", "pg");
 }
 
+/* The age is since the last success; a source that never had one says
+ * so instead of an age. */
+static void
+test_freshness_words(void **state)
+{
+	struct freshness f = { FRESH_FAILING, 6 * TIME_MIN };
+	char buf[48];
+
+	(void)state;
+	assert_string_equal(freshness_describe(&f, buf, sizeof buf), "failing 6m");
+	f.age_ms = -1;
+	assert_string_equal(freshness_describe(&f, buf, sizeof buf), "failing, never ok");
+	f.state = FRESH_STALE;
+	assert_string_equal(freshness_describe(&f, buf, sizeof buf), "stale");
+	f.state = FRESH_NONE;
+	assert_string_equal(freshness_describe(&f, buf, sizeof buf), "no data");
+}
+
 /* Nothing is verified without a connection: the TLS row says so (and a
  * weak setting still warns). */
 static void
@@ -803,6 +822,7 @@ main(void)
 		T(test_events_and_findings),
 		T(test_metrics_summary_and_sparkline),
 		T(test_health_rows),
+		T(test_freshness_words),
 		T(test_health_tls_without_connection),
 		T(test_alerts_list_ack_and_snooze),
 		T(test_overview_rows),
