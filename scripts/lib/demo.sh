@@ -106,14 +106,14 @@ demo_open() {
 # plaintext, and the master user connected from a DBA's desktop without
 # TLS.
 demo_sessions_at_start() {
-	demo_open --user orders_app --password "$DEMO_APP_PASSWORD" --tls --count 4 --app orders-api &&
-		demo_open --user orders_app --password "$DEMO_APP_PASSWORD" --tls --count 1 \
+	RIG_SESSIONS_PASSWORD="$DEMO_APP_PASSWORD" demo_open --user orders_app --tls --count 4 --app orders-api &&
+		RIG_SESSIONS_PASSWORD="$DEMO_APP_PASSWORD" demo_open --user orders_app --tls --count 1 \
 			--app orders-api --idle-in-tx &&
-		demo_open --user reporting --password "$DEMO_REPORTING_PASSWORD" --plain --count 2 \
+		RIG_SESSIONS_PASSWORD="$DEMO_REPORTING_PASSWORD" demo_open --user reporting --plain --count 2 \
 			--app metabase &&
-		demo_open --user etl --password "$DEMO_ETL_PASSWORD" --plain --count 1 --app etl-loader \
+		RIG_SESSIONS_PASSWORD="$DEMO_ETL_PASSWORD" demo_open --user etl --plain --count 1 --app etl-loader \
 			--active "SELECT pg_sleep(86400) /* nightly orders export */" &&
-		demo_open --user "$DEMO_MASTER_USER" --password "$DEMO_MASTER_PASSWORD" --plain --count 1 \
+		RIG_SESSIONS_PASSWORD="$DEMO_MASTER_PASSWORD" demo_open --user "$DEMO_MASTER_USER" --plain --count 1 \
 			--app "pgAdmin 4"
 }
 
@@ -162,7 +162,7 @@ demo_player() {
 		until_ms "$next"
 	done
 	until_ms 214000
-	demo_open --user "$DEMO_MASTER_USER" --password "$DEMO_MASTER_PASSWORD" --tls --count 1 \
+	RIG_SESSIONS_PASSWORD="$DEMO_MASTER_PASSWORD" demo_open --user "$DEMO_MASTER_USER" --tls --count 1 \
 		--app psql 2>/dev/null
 }
 

@@ -52,7 +52,8 @@ usage(void)
 	    "                    [--db D] [--tls | --plain] [--count N] [--app NAME]\n"
 	    "                    [--idle-in-tx | --active SQL] [--pidfile FILE]\n"
 	    "       rig-sessions --fail N [--role R | --user U] [--db D] [--tls | --plain]\n"
-	    "Host and port come from PGHOST/PGPORT, the CA from RIG_PG_CA.\n");
+	    "Host and port come from PGHOST/PGPORT, the CA from RIG_PG_CA; the password\n"
+	    "of --user from RIG_SESSIONS_PASSWORD when --password is not given.\n");
 	exit(2);
 }
 
@@ -131,6 +132,10 @@ opts_parse(struct opts *o, int argc, char **argv)
 	}
 	if (optind != argc || o->user == NULL || o->count < 1 || o->fail < 0)
 		usage();
+	/* From the environment, so that a password is not on a command line
+	 * that ps shows. */
+	if (o->password == NULL)
+		o->password = getenv("RIG_SESSIONS_PASSWORD");
 	if (o->password == NULL && !o->fail)
 		usage();
 }
