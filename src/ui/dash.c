@@ -32,6 +32,8 @@ struct dash {
 	struct rules_config default_rules;	/* when the caller gives none */
 	const struct rules_config *rules;
 	struct snapshot snap;
+	int snap_live;		/* SNAP is the live feed's copy of generation SNAP_GEN */
+	uint64_t snap_gen;
 	struct pane **panes;
 	size_t npanes;
 	size_t cur;
@@ -276,6 +278,7 @@ dash_replay_take(struct dash *d)
 	if (rc == 0)
 		return;
 	d->reading = 0;
+	d->snap_live = 0;
 	snapshot_free(&d->snap);
 	if (rc == 1) {
 		d->snap = s;
@@ -315,12 +318,23 @@ dash_replay_at(const struct dash *d)
 void
 dash_refresh(struct dash *d, int64_t now)
 {
+	uint64_t gen;
+
 	d->now = now;
 	if (d->replay) {
 		dash_replay_take(d);
 		return;
 	}
+	/* The generation is read before the copy: a batch landing in
+	 * between makes the next tick copy again, never skip one. Between
+	 * batches the copy kept is only moved to NOW (what the feed's own
+	 * advance would do), which spares copying the fleet every tick. */
+	if (d->snap_live && feed_generation(d->feed, &gen) && gen == d->snap_gen) {
+		snapshot_advance(&d->snap, now);
+		return;
+	}
 	snapshot_free(&d->snap);
+	d->snap_live = feed_generation(d->feed, &d->snap_gen);
 	feed_snapshot(d->feed, &d->snap, now);
 	dash_notice_alerts(d);
 }

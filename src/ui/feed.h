@@ -52,6 +52,11 @@ struct feed_ops {
 	char *(*note)(struct feed *f, int64_t now, int *style);
 	/* Whether the feed polls (0: history only). May be NULL (it polls). */
 	int (*polls)(struct feed *f);
+	/* A counter that changes whenever the snapshot's content does (a
+	 * batch applied, history loaded), so the dashboard keeps its copy
+	 * between batches instead of copying the fleet every tick. May be
+	 * NULL (copy every time). */
+	uint64_t (*generation)(struct feed *f);
 };
 
 struct feed {
@@ -139,6 +144,16 @@ static inline int
 feed_polls(struct feed *f)
 {
 	return f->ops->polls == NULL || f->ops->polls(f);
+}
+
+/* 1 and *OUT when the feed counts its changes, else 0. */
+static inline int
+feed_generation(struct feed *f, uint64_t *out)
+{
+	if (f->ops->generation == NULL)
+		return 0;
+	*out = f->ops->generation(f);
+	return 1;
 }
 
 static inline void

@@ -32,6 +32,7 @@ struct feed_live {
 	pthread_mutex_t lock;
 	struct snapshot snap;
 	size_t applied;		/* batches applied so far */
+	uint64_t generation;	/* changes with the snapshot's content */
 	int64_t history_at;	/* the newest time in the state loaded from history; 0 none */
 	int landed;		/* a poll has finished since the start */
 	/* The history (may be NULL). */
@@ -94,6 +95,7 @@ feed_live_apply(struct feed *f, struct batch *b)
 
 	pthread_mutex_lock(&l->lock);
 	snapshot_apply(&l->snap, b);
+	l->generation++;
 	l->applied++;
 	if (!l->landed && feed_live_is_poll(b))
 		l->landed = 1;
@@ -165,6 +167,7 @@ feed_live_load_history(struct feed_live *l)
 	if (l->applied == 0) {
 		snapshot_free(&l->snap);
 		l->snap = hs;
+		l->generation++;
 		l->history_at = feed_live_state_time(&hs);
 		log_debug(LOG_UI, "feed: state from history, as of %lld", (long long)l->history_at);
 	} else {
@@ -286,6 +289,18 @@ feed_live_start(struct feed *f)
 	pthread_mutex_lock(&l->ctl);
 	feed_live_go(l);
 	pthread_mutex_unlock(&l->ctl);
+}
+
+static uint64_t
+feed_live_generation(struct feed *f)
+{
+	struct feed_live *l = (struct feed_live *)f;
+	uint64_t g;
+
+	pthread_mutex_lock(&l->lock);
+	g = l->generation;
+	pthread_mutex_unlock(&l->lock);
+	return g;
 }
 
 static void
@@ -492,6 +507,7 @@ static const struct feed_ops feed_live_ops = {
 	.request_at = feed_live_request_at,
 	.snapshot_at = feed_live_snapshot_at,
 	.note = feed_live_note,
+	.generation = feed_live_generation,
 };
 
 struct feed *
