@@ -686,8 +686,8 @@ alerts_rule_ca(const struct alert_ctx *c, struct m_vec *out)
 		if (left <= 0)
 			buf_printf(&detail, "CA %s expired %s", ca, date);
 		else
-			buf_printf(&detail, "CA %s expires %s (%lld days)", ca, date,
-			    (long long)(left / TIME_DAY));
+			buf_printf(&detail, "CA %s expires %s (%lld day%s)", ca, date,
+			    (long long)(left / TIME_DAY), left / TIME_DAY == 1 ? "" : "s");
 		alerts_emit(out, "ca_certificate", i->id, NULL, NULL,
 		    left <= c->cfg->ca_critical_ms ? "critical" : "warning",
 		    left <= 0 ? 3 : left <= c->cfg->ca_critical_ms ? 2 : 1,

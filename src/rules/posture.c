@@ -203,9 +203,9 @@ posture_eval_ca(const struct posture_check *chk, const struct posture_ctx *c, st
 		buf_printf(why, "CA %s expired %s", ca, date);
 		return POSTURE_FAIL;
 	}
-	buf_printf(why, "CA %s %s %s (%lld days)", ca,
+	buf_printf(why, "CA %s %s %s (%lld day%s)", ca,
 	    left <= c->cfg->ca_warning_ms ? "expires" : "valid till", date,
-	    (long long)(left / TIME_DAY));
+	    (long long)(left / TIME_DAY), left / TIME_DAY == 1 ? "" : "s");
 	return left <= c->cfg->ca_warning_ms ? POSTURE_FAIL : POSTURE_PASS;
 }
 
@@ -233,7 +233,7 @@ posture_eval_backups(const struct posture_check *chk, const struct posture_ctx *
 		buf_append_str(why, "BackupRetentionPeriod = 0 (automated backups off)");
 		return POSTURE_FAIL;
 	}
-	buf_printf(why, "BackupRetentionPeriod = %lld days", (long long)days);
+	buf_printf(why, "BackupRetentionPeriod = %lld day%s", (long long)days, days == 1 ? "" : "s");
 	if (days < c->cfg->backup_retention_days) {
 		buf_printf(why, " (< %lld)", (long long)c->cfg->backup_retention_days);
 		return POSTURE_FAIL;

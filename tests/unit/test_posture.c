@@ -70,6 +70,7 @@ static void m_iam_off(struct snapshot *s) { inst(s)->iam_auth = 0; }
 static void m_iam_unknown(struct snapshot *s) { inst(s)->iam_auth = M_TRI_UNKNOWN; }
 static void m_backup_off(struct snapshot *s) { inst(s)->backup_retention_days = 0; }
 static void m_backup_short(struct snapshot *s) { inst(s)->backup_retention_days = 3; }
+static void m_backup_one(struct snapshot *s) { inst(s)->backup_retention_days = 1; }
 static void m_backup_unknown(struct snapshot *s) { inst(s)->backup_retention_days = M_INT_NONE; }
 static void m_deletion_off(struct snapshot *s) { inst(s)->deletion_protection = 0; }
 static void m_deletion_unknown(struct snapshot *s) { inst(s)->deletion_protection = M_TRI_UNKNOWN; }
@@ -181,6 +182,7 @@ static const struct posture_case cases[] = {
 	{ "iam_auth", m_iam_unknown, POSTURE_UNKNOWN, "IAMDatabaseAuthenticationEnabled not reported" },
 	{ "backups", m_backup_off, POSTURE_FAIL, "BackupRetentionPeriod = 0 (automated backups off)" },
 	{ "backups", m_backup_short, POSTURE_FAIL, "BackupRetentionPeriod = 3 days (< 7)" },
+	{ "backups", m_backup_one, POSTURE_FAIL, "BackupRetentionPeriod = 1 day (< 7)" },
 	{ "backups", m_backup_unknown, POSTURE_UNKNOWN, "BackupRetentionPeriod not reported" },
 	{ "backups", NULL, POSTURE_PASS, "BackupRetentionPeriod = 7 days" },
 	{ "deletion_protection", m_deletion_off, POSTURE_FAIL, "DeletionProtection = false" },
