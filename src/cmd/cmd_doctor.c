@@ -31,6 +31,7 @@
 #include "sources/discovery.h"
 #include "sources/fleet.h"
 #include "sources/logs.h"
+#include "sources/rds_parse.h"
 
 #define DOCTOR_CALL_TIMEOUT_MS (15 * 1000LL)
 
@@ -51,6 +52,7 @@ struct doctor_scope {
 	char *exported_group;
 	const char *exported_stream;
 	char *snapshot;			/* a manual snapshot */
+	char *cluster_snapshot;		/* a manual Aurora cluster snapshot */
 	char *detector;
 	char *finding;
 	char *skip;			/* why a probe was skipped */
@@ -130,8 +132,10 @@ probe_cluster_parameters(struct doctor_scope *c, int64_t deadline, struct rw_err
 	return 0;
 }
 
+/* The first manual snapshot of kind K into *ID, for the attributes probe. */
 static int
-probe_snapshots(struct doctor_scope *c, int64_t deadline, struct rw_error *err)
+probe_snapshots_of(struct doctor_scope *c, const struct rds_snapshot_kind *k, char **id,
+    int64_t deadline, struct rw_error *err)
 {
 	struct aws_params p = AWS_PARAMS_INIT;
 	xmlDoc *doc = NULL;
@@ -139,28 +143,52 @@ probe_snapshots(struct doctor_scope *c, int64_t deadline, struct rw_error *err)
 
 	aws_params_add(&p, "SnapshotType", "manual");
 	aws_params_add(&p, "MaxRecords", "20");
-	if (doctor_rds(c, "DescribeDBSnapshots", &p, deadline, &doc, err) != 0)
+	if (doctor_rds(c, k->describe, &p, deadline, &doc, err) != 0)
 		return -1;
-	snap = aws_xml_first(aws_xml_child(aws_xml_result(doc, "DescribeDBSnapshots"),
-	    "DBSnapshots"), "DBSnapshot");
-	c->snapshot = aws_xml_text(snap, "DBSnapshotIdentifier");
+	snap = aws_xml_first(aws_xml_child(aws_xml_result(doc, k->describe), k->list), k->item);
+	*id = aws_xml_text(snap, k->id);
 	xmlFreeDoc(doc);
 	return 0;
 }
 
 static int
-probe_snapshot_attributes(struct doctor_scope *c, int64_t deadline, struct rw_error *err)
+probe_attributes_of(struct doctor_scope *c, const struct rds_snapshot_kind *k, const char *id,
+    int64_t deadline, struct rw_error *err)
 {
 	struct aws_params p = AWS_PARAMS_INIT;
 	xmlDoc *doc = NULL;
 
-	if (c->snapshot == NULL)
+	if (id == NULL)
 		return doctor_skip(c, "no manual snapshot to read");
-	aws_params_add(&p, "DBSnapshotIdentifier", c->snapshot);
-	if (doctor_rds(c, "DescribeDBSnapshotAttributes", &p, deadline, &doc, err) != 0)
+	aws_params_add(&p, k->id, id);
+	if (doctor_rds(c, k->describe_attrs, &p, deadline, &doc, err) != 0)
 		return -1;
 	xmlFreeDoc(doc);
 	return 0;
+}
+
+static int
+probe_snapshots(struct doctor_scope *c, int64_t deadline, struct rw_error *err)
+{
+	return probe_snapshots_of(c, &rds_db_snapshot, &c->snapshot, deadline, err);
+}
+
+static int
+probe_snapshot_attributes(struct doctor_scope *c, int64_t deadline, struct rw_error *err)
+{
+	return probe_attributes_of(c, &rds_db_snapshot, c->snapshot, deadline, err);
+}
+
+static int
+probe_cluster_snapshots(struct doctor_scope *c, int64_t deadline, struct rw_error *err)
+{
+	return probe_snapshots_of(c, &rds_cluster_snapshot, &c->cluster_snapshot, deadline, err);
+}
+
+static int
+probe_cluster_snapshot_attributes(struct doctor_scope *c, int64_t deadline, struct rw_error *err)
+{
+	return probe_attributes_of(c, &rds_cluster_snapshot, c->cluster_snapshot, deadline, err);
 }
 
 static int
@@ -359,6 +387,8 @@ static const struct doctor_probe {
 	{ "rds:DescribeDBEngineVersions", NULL, { "Engine", "postgres", "DefaultOnly", "true" } },
 	{ "rds:DescribeDBSnapshots", probe_snapshots, { NULL } },
 	{ "rds:DescribeDBSnapshotAttributes", probe_snapshot_attributes, { NULL } },
+	{ "rds:DescribeDBClusterSnapshots", probe_cluster_snapshots, { NULL } },
+	{ "rds:DescribeDBClusterSnapshotAttributes", probe_cluster_snapshot_attributes, { NULL } },
 	{ "rds:DescribeCertificates", NULL, { "MaxRecords", "20" } },
 	{ "rds:DescribeEvents", NULL, { "Duration", "60", "MaxRecords", "20" } },
 	{ "rds:DescribeDBLogFiles", probe_log_files, { NULL } },
@@ -448,6 +478,7 @@ doctor_scope_free(struct doctor_scope *c)
 	free(c->log_file);
 	free(c->exported_group);
 	free(c->snapshot);
+	free(c->cluster_snapshot);
 	free(c->detector);
 	free(c->finding);
 	free(c->skip);

@@ -22,8 +22,11 @@ struct rds_minors {
 	struct m_list minors;
 };
 
+/* Snapshot facts of one instance, or of one Aurora cluster (an instance
+ * and a cluster may share an identifier). */
 struct rds_snaps {
 	char *instance;
+	int cluster;
 	struct rds_snapshot_stats st;
 };
 
@@ -46,7 +49,7 @@ struct rds_source {
 	size_t nminors;
 	struct rds_snaps *snaps;
 	size_t nsnaps;
-	int have_snaps;
+	int have_snaps[2];		/* [0]: DB snapshots, [1]: cluster snapshots */
 	struct rds_ca *cas;
 	size_t ncas;
 
@@ -230,19 +233,31 @@ rds_refresh_versions(struct rds_source *r, const struct m_vec *roster, int64_t d
 
 struct rds_snap_page {
 	struct rds_source *r;
-	struct m_list manual_ids;	/* "INSTANCE SNAPSHOT" of manual snapshots (ids hold no blank) */
+	const struct rds_snapshot_kind *kind;
+	struct m_list manual_ids;	/* "OWNER SNAPSHOT" of manual snapshots (ids hold no blank) */
 };
 
 static struct rds_snapshot_stats *
-rds_snaps_for(struct rds_source *r, const char *instance)
+rds_snaps_find(struct rds_source *r, int cluster, const char *instance)
 {
 	for (size_t i = 0; i < r->nsnaps; i++) {
-		if (strcmp(r->snaps[i].instance, instance) == 0)
+		if (r->snaps[i].cluster == cluster && strcmp(r->snaps[i].instance, instance) == 0)
 			return &r->snaps[i].st;
 	}
+	return NULL;
+}
+
+static struct rds_snapshot_stats *
+rds_snaps_for(struct rds_source *r, int cluster, const char *instance)
+{
+	struct rds_snapshot_stats *st = rds_snaps_find(r, cluster, instance);
+
+	if (st != NULL)
+		return st;
 	r->snaps = xreallocarray(r->snaps, r->nsnaps + 1, sizeof *r->snaps);
 	memset(&r->snaps[r->nsnaps], 0, sizeof r->snaps[0]);
 	r->snaps[r->nsnaps].instance = xstrdup(instance);
+	r->snaps[r->nsnaps].cluster = cluster;
 	return &r->snaps[r->nsnaps++].st;
 }
 
@@ -250,16 +265,17 @@ static int
 rds_snapshots_page(void *ctx, const xmlNode *res)
 {
 	struct rds_snap_page *sp = ctx;
+	const struct rds_snapshot_kind *k = sp->kind;
 
-	for (xmlNode *s = aws_xml_first(aws_xml_child(res, "DBSnapshots"), "DBSnapshot"); s != NULL;
-	    s = aws_xml_next(s, "DBSnapshot")) {
+	for (xmlNode *s = aws_xml_first(aws_xml_child(res, k->list), k->item); s != NULL;
+	    s = aws_xml_next(s, k->item)) {
 		struct rds_snapshot_stats one = { 0, 0, 0, 0 }, *st;
 		char *snap_id = NULL;
 		int manual = 0;
-		char *inst = rds_parse_snapshot(s, &one, &snap_id, &manual);
+		char *inst = rds_parse_snapshot(k, s, &one, &snap_id, &manual);
 
 		if (inst != NULL && snap_id != NULL) {
-			st = rds_snaps_for(sp->r, inst);
+			st = rds_snaps_for(sp->r, k == &rds_cluster_snapshot, inst);
 			if (one.newest_automated > st->newest_automated)
 				st->newest_automated = one.newest_automated;
 			if (one.newest_manual > st->newest_manual)
@@ -287,40 +303,39 @@ rds_snaps_clear(struct rds_source *r)
 	free(r->snaps);
 	r->snaps = NULL;
 	r->nsnaps = 0;
-	r->have_snaps = 0;
+	r->have_snaps[0] = r->have_snaps[1] = 0;
 }
 
+/* The snapshots of one kind (DB or cluster): ages and encryption from the
+ * listing, then the restore attribute of each manual one the fleet owns. */
 static int
-rds_refresh_snapshots(struct rds_source *r, const struct m_vec *roster, int64_t deadline,
-    struct rw_error *err)
+rds_refresh_snapshots(struct rds_source *r, const struct rds_snapshot_kind *k,
+    const struct m_vec *roster, int64_t deadline, struct rw_error *err)
 {
-	struct rds_snap_page sp = { r, { NULL, 0 } };
+	struct rds_snap_page sp = { r, k, { NULL, 0 } };
+	int cluster = k == &rds_cluster_snapshot;
 	int rc;
 
-	rds_snaps_clear(r);
-	rc = discovery_pages(r->cl, "DescribeDBSnapshots", NULL, 100, deadline, rds_snapshots_page,
-	    &sp, err);
-	for (size_t k = 0; rc == 0 && k < sp.manual_ids.n; k++) {
-		char *inst = xstrdup(sp.manual_ids.v[k]), *tab = strchr(inst, ' ');
+	rc = discovery_pages(r->cl, k->describe, NULL, 100, deadline, rds_snapshots_page, &sp, err);
+	for (size_t n = 0; rc == 0 && n < sp.manual_ids.n; n++) {
+		char *inst = xstrdup(sp.manual_ids.v[n]), *tab = strchr(inst, ' ');
 		struct aws_params p = AWS_PARAMS_INIT;
 		xmlDoc *doc = NULL;
 
 		*tab = '\0';
-		/* Snapshots of instances the fleet does not watch cost no call. */
+		/* Snapshots of instances or clusters the fleet does not watch cost no call. */
 		if (rds_in_roster(roster, inst)) {
-			aws_params_add(&p, "DBSnapshotIdentifier", tab + 1);
-			rc = aws_query_call(r->cl, "rds", "DescribeDBSnapshotAttributes", &p, deadline,
-			    &doc, err);
-			if (rc == 0 && rds_snapshot_is_public(aws_xml_result(doc,
-			    "DescribeDBSnapshotAttributes")))
-				rds_snaps_for(r, inst)->public_count++;
+			aws_params_add(&p, k->id, tab + 1);
+			rc = aws_query_call(r->cl, "rds", k->describe_attrs, &p, deadline, &doc, err);
+			if (rc == 0 && rds_snapshot_is_public(k, aws_xml_result(doc, k->describe_attrs)))
+				rds_snaps_for(r, cluster, inst)->public_count++;
 			xmlFreeDoc(doc);
 			aws_params_free(&p);
 		}
 		free(inst);
 	}
 	m_list_free(&sp.manual_ids);
-	r->have_snaps = rc == 0;
+	r->have_snaps[cluster] = rc == 0;
 	return rc;
 }
 
@@ -380,7 +395,12 @@ rds_refresh_slow(struct rds_source *r, const struct m_vec *roster, int64_t deadl
 		ok = 0;
 		rds_keep_error(first, &err);
 	}
-	if (rds_refresh_snapshots(r, roster, deadline, &err) != 0) {
+	rds_snaps_clear(r);
+	if (rds_refresh_snapshots(r, &rds_db_snapshot, roster, deadline, &err) != 0) {
+		ok = 0;
+		rds_keep_error(first, &err);
+	}
+	if (rds_refresh_snapshots(r, &rds_cluster_snapshot, roster, deadline, &err) != 0) {
 		ok = 0;
 		rds_keep_error(first, &err);
 	}
@@ -492,6 +512,7 @@ rds_emit_instance(struct rds_source *r, const struct m_instance *i, struct batch
 {
 	struct m_instance *out = m_vec_push_copy(&b->kinds[M_INSTANCE], i);
 	const struct m_list *minors;
+	int is_cluster = strcmp(i->kind, "cluster") == 0;
 
 	out->observed_at = b->polled_at;
 	if (out->engine != NULL && out->engine_version != NULL &&
@@ -506,13 +527,11 @@ rds_emit_instance(struct rds_source *r, const struct m_instance *i, struct batch
 				out->ca_valid_till = r->cas[k].valid_till;
 		}
 	}
-	if (r->have_snaps && strcmp(out->kind, "instance") == 0) {
-		struct rds_snapshot_stats *st = NULL;
+	/* An Aurora cluster's snapshots are cluster snapshots; its members
+	 * have none of their own (the posture checks read the cluster's). */
+	if (r->have_snaps[is_cluster] && (is_cluster || strcmp(i->kind, "instance") == 0)) {
+		const struct rds_snapshot_stats *st = rds_snaps_find(r, is_cluster, i->id);
 
-		for (size_t k = 0; k < r->nsnaps; k++) {
-			if (strcmp(r->snaps[k].instance, out->id) == 0)
-				st = &r->snaps[k].st;
-		}
 		out->public_snapshots = st != NULL ? st->public_count : 0;
 		out->unencrypted_snapshots = st != NULL ? st->unencrypted_count : 0;
 		if (st != NULL) {
@@ -527,7 +546,7 @@ rds_emit_instance(struct rds_source *r, const struct m_instance *i, struct batch
 		struct m_parameter *rec;
 
 		if (i->parameter_group == NULL || strcmp(group, i->parameter_group) != 0 ||
-		    cluster != (strcmp(i->kind, "cluster") == 0))
+		    cluster != is_cluster)
 			continue;
 		rec = m_vec_push_copy(&b->kinds[M_PARAMETER], p);
 		m_str_set(&rec->instance, i->id);

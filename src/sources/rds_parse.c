@@ -272,16 +272,30 @@ rds_arn_split(const char *arn, char **type, char **id)
 	return 0;
 }
 
+const struct rds_snapshot_kind rds_db_snapshot = {
+	"DescribeDBSnapshots", "DescribeDBSnapshotAttributes", "DBSnapshots", "DBSnapshot",
+	"DBSnapshotIdentifier", "DBInstanceIdentifier", "Encrypted",
+	"DBSnapshotAttributesResult", "DBSnapshotAttributes", "DBSnapshotAttribute",
+};
+
+/* Aurora's: encryption is the cluster's storage's, hence StorageEncrypted. */
+const struct rds_snapshot_kind rds_cluster_snapshot = {
+	"DescribeDBClusterSnapshots", "DescribeDBClusterSnapshotAttributes", "DBClusterSnapshots",
+	"DBClusterSnapshot", "DBClusterSnapshotIdentifier", "DBClusterIdentifier",
+	"StorageEncrypted", "DBClusterSnapshotAttributesResult", "DBClusterSnapshotAttributes",
+	"DBClusterSnapshotAttribute",
+};
+
 char *
-rds_parse_snapshot(const xmlNode *snap, struct rds_snapshot_stats *stats, char **snapshot_id,
-    int *manual)
+rds_parse_snapshot(const struct rds_snapshot_kind *k, const xmlNode *snap,
+    struct rds_snapshot_stats *stats, char **snapshot_id, int *manual)
 {
-	char *inst = aws_xml_text(snap, "DBInstanceIdentifier");
+	char *inst = aws_xml_text(snap, k->owner);
 	char *type = aws_xml_text(snap, "SnapshotType");
 	int64_t created = 0;
 	int encrypted = 1;
 
-	*snapshot_id = aws_xml_text(snap, "DBSnapshotIdentifier");
+	*snapshot_id = aws_xml_text(snap, k->id);
 	*manual = type != NULL && strcmp(type, "automated") != 0;
 	if (aws_xml_time(snap, "SnapshotCreateTime", &created) == 1) {
 		int64_t *newest = *manual ? &stats->newest_manual : &stats->newest_automated;
@@ -289,20 +303,18 @@ rds_parse_snapshot(const xmlNode *snap, struct rds_snapshot_stats *stats, char *
 		if (created > *newest)
 			*newest = created;
 	}
-	if (aws_xml_bool(snap, "Encrypted", &encrypted) == 1 && !encrypted)
+	if (aws_xml_bool(snap, k->encrypted, &encrypted) == 1 && !encrypted)
 		stats->unencrypted_count++;
 	free(type);
 	return inst;
 }
 
 int
-rds_snapshot_is_public(const xmlNode *result)
+rds_snapshot_is_public(const struct rds_snapshot_kind *k, const xmlNode *result)
 {
-	xmlNode *attrs = aws_xml_child(aws_xml_child(result, "DBSnapshotAttributesResult"),
-	    "DBSnapshotAttributes");
+	xmlNode *attrs = aws_xml_child(aws_xml_child(result, k->attrs_result), k->attrs);
 
-	for (xmlNode *a = aws_xml_first(attrs, "DBSnapshotAttribute"); a != NULL;
-	    a = aws_xml_next(a, "DBSnapshotAttribute")) {
+	for (xmlNode *a = aws_xml_first(attrs, k->attr); a != NULL; a = aws_xml_next(a, k->attr)) {
 		char *name = aws_xml_text(a, "AttributeName");
 		int restore = name != NULL && strcmp(name, "restore") == 0;
 

@@ -48,13 +48,31 @@ struct rds_snapshot_stats {
 	int64_t unencrypted_count;
 };
 
-/* A <DBSnapshot>: its instance id (newly allocated, NULL if none), its
- * identifier, type and whether it is encrypted; adds it to STATS. */
-char *rds_parse_snapshot(const xmlNode *snap, struct rds_snapshot_stats *stats, char **snapshot_id,
-    int *manual);
-/* Whether a DescribeDBSnapshotAttributes result makes the snapshot
- * public (the "restore" attribute holds "all"). */
-int rds_snapshot_is_public(const xmlNode *result);
+/* What differs between DB snapshots and Aurora cluster snapshots: the
+ * operations, parameters and element names of each. */
+struct rds_snapshot_kind {
+	const char *describe;		/* "DescribeDBSnapshots" */
+	const char *describe_attrs;	/* "DescribeDBSnapshotAttributes" */
+	const char *list;		/* "DBSnapshots" */
+	const char *item;		/* "DBSnapshot" */
+	const char *id;			/* "DBSnapshotIdentifier" (element and parameter) */
+	const char *owner;		/* "DBInstanceIdentifier" */
+	const char *encrypted;		/* "Encrypted" */
+	const char *attrs_result;	/* "DBSnapshotAttributesResult" */
+	const char *attrs;		/* "DBSnapshotAttributes" */
+	const char *attr;		/* "DBSnapshotAttribute" */
+};
+extern const struct rds_snapshot_kind rds_db_snapshot;
+extern const struct rds_snapshot_kind rds_cluster_snapshot;
+
+/* A <DBSnapshot> or <DBClusterSnapshot> (as K says): its instance or
+ * cluster id (newly allocated, NULL if none), its identifier, type and
+ * whether it is encrypted; adds it to STATS. */
+char *rds_parse_snapshot(const struct rds_snapshot_kind *k, const xmlNode *snap,
+    struct rds_snapshot_stats *stats, char **snapshot_id, int *manual);
+/* Whether a Describe(DB|DBCluster)SnapshotAttributes result makes the
+ * snapshot public (the "restore" attribute holds "all"). */
+int rds_snapshot_is_public(const struct rds_snapshot_kind *k, const xmlNode *result);
 
 /* The minor versions newer than VERSION among a <DBEngineVersion>'s
  * ValidUpgradeTarget (same major, not a major upgrade), added to OUT. */

@@ -80,10 +80,16 @@ fuzz_walk(const xmlNode *n, int depth)
 		rds_parse_maintenance(c, "x", &m);
 		fuzz_check_clean(&m_maintenance_type, &m);
 		m_free(&m_maintenance_type, &m);
-		inst = rds_parse_snapshot(c, &stats, &snap, &manual);
-		free(inst);
-		free(snap);
-		rds_snapshot_is_public(c);
+		for (int k = 0; k < 2; k++) {
+			const struct rds_snapshot_kind *kind = k ? &rds_cluster_snapshot
+			    : &rds_db_snapshot;
+
+			inst = rds_parse_snapshot(kind, c, &stats, &snap, &manual);
+			free(inst);
+			free(snap);
+			snap = NULL;
+			rds_snapshot_is_public(kind, c);
+		}
 		rds_parse_upgrade_targets(c, &minors);
 		m_list_free(&minors);
 		m_vec_init(&rules, &m_sg_rule_type);

@@ -66,10 +66,15 @@ def newer_minors(scn, engine, version):
     return []
 
 
-def snapshots_of(scn, ident):
+def snapshots_of(scn, ident, cluster=False):
+    """An instance's DB snapshots or an Aurora cluster's cluster snapshots,
+    each with 'Encrypted' (a cluster snapshot's is StorageEncrypted)."""
+    if cluster:
+        return [dict(s, attributes=dict(s['attributes'], Encrypted=s['attributes']['StorageEncrypted']))
+                for s in scn.get('cluster_snapshots', [])
+                if s['attributes']['DBClusterIdentifier'] == ident]
     return [s for s in scn.get('snapshots', [])
-            if ident in (s['attributes'].get('DBInstanceIdentifier'),
-                         s['attributes'].get('DBClusterIdentifier'))]
+            if s['attributes'].get('DBInstanceIdentifier') == ident]
 
 
 def sg_rules(scn, ident, group_ids, port):
@@ -96,7 +101,7 @@ def sg_rules(scn, ident, group_ids, port):
 
 def instance_record(scn, a, kind, extra):
     ident = a['DBInstanceIdentifier'] if kind == 'instance' else a['DBClusterIdentifier']
-    snaps = snapshots_of(scn, ident)
+    snaps = snapshots_of(scn, ident, kind == 'cluster')
     port = a['Endpoint']['Port'] if kind == 'instance' else a['Port']
     ca = a.get('CertificateDetails') if kind == 'instance' else None
     rec = {
@@ -222,8 +227,8 @@ def oracle(scn, live=None, at_s=0, speed=1):
         out = judge_settings(settings(a, cluster))
         actions = r.get('pending_maintenance', []) + (cluster or {}).get('pending_maintenance', [])
         port = owner['Port'] if cluster else a['Endpoint']['Port']
-        snaps = snapshots_of(scn, owner.get('DBClusterIdentifier') if cluster
-                             else a['DBInstanceIdentifier'])
+        snaps = (snapshots_of(scn, owner['DBClusterIdentifier'], True) if cluster
+                 else snapshots_of(scn, a['DBInstanceIdentifier']))
         groups = {g['attributes']['GroupId']: g['attributes'] for g in scn.get('security_groups', [])}
         open_world = any(
             (perm['IpProtocol'] == '-1' or perm.get('FromPort', 0) <= a['Endpoint']['Port'] <= perm.get('ToPort', -1)) and
@@ -311,9 +316,11 @@ THEIRS = {
     'payments-aurora-2': {'log_connections', 'pgaudit', 'minor'},
     'payments-aurora': {'RDS.38'},
 }
-# Their snapshot resource analytics-legacy-export-2023 {RDS.1, RDS.4}
-# is, here, a check of the instance it belongs to.
-THEIR_SNAPSHOTS = {'analytics-legacy': {'snapshots_private', 'snapshots_encrypted'}}
+# Their snapshot resources analytics-legacy-export-2023 {RDS.1, RDS.4} and
+# payments-aurora-before-kms {RDS.4} are, here, checks of the instance or
+# cluster they belong to.
+THEIR_SNAPSHOTS = {'analytics-legacy': {'snapshots_private', 'snapshots_encrypted'},
+                   'payments-aurora': {'snapshots_encrypted'}}
 
 
 def compare(name, scn, report):

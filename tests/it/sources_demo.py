@@ -174,6 +174,7 @@ def check_instances(scn, doc, clock, s):
                 group = groups[got['parameter_group']]
             else:
                 L.check(got['role'] == 'cluster', '%s role' % ident)
+                check_snapshots(scn, got, clock, ident, cluster=True)
                 group = cgroups[a['DBClusterParameterGroup']]
             want_params = {p['ParameterName']: p.get('ParameterValue') for p in group['parameters']
                            if p['ParameterName'] in READ_PARAMETERS}
@@ -203,16 +204,21 @@ def check_instances(scn, doc, clock, s):
                         close(ms(g[k]), clock.wall_ms(w[k]), '%s pending %s time %d' % (ident, w[0], k))
 
 
-def check_snapshots(scn, got, clock, ident):
-    snaps = [x for x in scn['snapshots'] if x['attributes'].get('DBInstanceIdentifier') == ident]
+def check_snapshots(scn, got, clock, ident, cluster=False):
+    # An Aurora cluster's are cluster snapshots, encrypted as its storage is.
+    section, owner, encrypted = (('cluster_snapshots', 'DBClusterIdentifier', 'StorageEncrypted')
+                                 if cluster else ('snapshots', 'DBInstanceIdentifier', 'Encrypted'))
+    snaps = [x for x in scn[section] if x['attributes'].get(owner) == ident]
+    if cluster:
+        L.check(snaps, '%s: the scenario has cluster snapshots of it' % ident)
     auto = [clock.wall_ms(x['attributes']['SnapshotCreateTime']) for x in snaps
             if x['attributes']['SnapshotType'] == 'automated']
     manual = [clock.wall_ms(x['attributes']['SnapshotCreateTime']) for x in snaps
               if x['attributes']['SnapshotType'] != 'automated']
     L.check(got['public_snapshots'] == sum('all' in x.get('restore', []) for x in snaps),
             '%s public_snapshots %s' % (ident, got['public_snapshots']))
-    L.check(got['unencrypted_snapshots'] == sum(not x['attributes']['Encrypted'] for x in snaps),
-            '%s unencrypted_snapshots' % ident)
+    L.check(got['unencrypted_snapshots'] == sum(not x['attributes'][encrypted] for x in snaps),
+            '%s unencrypted_snapshots %s' % (ident, got['unencrypted_snapshots']))
     for field, times in (('newest_automated_snapshot', auto), ('newest_manual_snapshot', manual)):
         if times:
             close(ms(got[field]), max(times), '%s %s' % (ident, field))

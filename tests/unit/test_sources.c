@@ -205,6 +205,77 @@ test_rds_arn_and_versions(void **state)
 	xmlFreeDoc(doc);
 }
 
+/* Both snapshot kinds: a DB snapshot's Encrypted, a cluster snapshot's
+ * StorageEncrypted (a cluster snapshot's Encrypted does not exist). */
+static void
+test_rds_snapshots(void **state)
+{
+	struct rds_snapshot_stats st = { 0, 0, 0, 0 };
+	char *owner, *id = NULL;
+	int manual = -1;
+	xmlDoc *doc;
+
+	(void)state;
+	doc = parse("<DBClusterSnapshot><DBClusterSnapshotIdentifier>pay-before-kms"
+	    "</DBClusterSnapshotIdentifier><DBClusterIdentifier>pay</DBClusterIdentifier>"
+	    "<SnapshotType>manual</SnapshotType><StorageEncrypted>false</StorageEncrypted>"
+	    "<Encrypted>true</Encrypted>"
+	    "<SnapshotCreateTime>2026-11-20T00:00:00Z</SnapshotCreateTime></DBClusterSnapshot>");
+	owner = rds_parse_snapshot(&rds_cluster_snapshot, xmlDocGetRootElement(doc), &st, &id,
+	    &manual);
+	assert_string_equal(owner, "pay");
+	assert_string_equal(id, "pay-before-kms");
+	assert_int_equal(manual, 1);
+	assert_int_equal(st.unencrypted_count, 1);
+	assert_int_equal(st.newest_manual, 1795132800000LL);
+	assert_int_equal(st.newest_automated, 0);
+	free(owner);
+	free(id);
+	/* The same element read as a DB snapshot has no owner or id. */
+	owner = rds_parse_snapshot(&rds_db_snapshot, xmlDocGetRootElement(doc), &st, &id, &manual);
+	assert_null(owner);
+	assert_null(id);
+	assert_int_equal(st.unencrypted_count, 1);
+	xmlFreeDoc(doc);
+
+	doc = parse("<DBClusterSnapshot><DBClusterSnapshotIdentifier>rds:pay-1"
+	    "</DBClusterSnapshotIdentifier><DBClusterIdentifier>pay</DBClusterIdentifier>"
+	    "<SnapshotType>automated</SnapshotType><StorageEncrypted>true</StorageEncrypted>"
+	    "<SnapshotCreateTime>2026-11-22T00:00:00Z</SnapshotCreateTime></DBClusterSnapshot>");
+	owner = rds_parse_snapshot(&rds_cluster_snapshot, xmlDocGetRootElement(doc), &st, &id,
+	    &manual);
+	assert_int_equal(manual, 0);
+	assert_int_equal(st.newest_automated, 1795305600000LL);
+	assert_int_equal(st.unencrypted_count, 1);
+	free(owner);
+	free(id);
+	xmlFreeDoc(doc);
+
+	doc = parse("<DescribeDBClusterSnapshotAttributesResult><DBClusterSnapshotAttributesResult>"
+	    "<DBClusterSnapshotAttributes><DBClusterSnapshotAttribute><AttributeName>restore"
+	    "</AttributeName><AttributeValues><AttributeValue>210987654321</AttributeValue>"
+	    "<AttributeValue>all</AttributeValue></AttributeValues></DBClusterSnapshotAttribute>"
+	    "</DBClusterSnapshotAttributes></DBClusterSnapshotAttributesResult>"
+	    "</DescribeDBClusterSnapshotAttributesResult>");
+	assert_int_equal(rds_snapshot_is_public(&rds_cluster_snapshot, xmlDocGetRootElement(doc)), 1);
+	assert_int_equal(rds_snapshot_is_public(&rds_db_snapshot, xmlDocGetRootElement(doc)), 0);
+	xmlFreeDoc(doc);
+	doc = parse("<DescribeDBClusterSnapshotAttributesResult><DBClusterSnapshotAttributesResult>"
+	    "<DBClusterSnapshotAttributes><DBClusterSnapshotAttribute><AttributeName>restore"
+	    "</AttributeName><AttributeValues><AttributeValue>210987654321</AttributeValue>"
+	    "</AttributeValues></DBClusterSnapshotAttribute></DBClusterSnapshotAttributes>"
+	    "</DBClusterSnapshotAttributesResult></DescribeDBClusterSnapshotAttributesResult>");
+	assert_int_equal(rds_snapshot_is_public(&rds_cluster_snapshot, xmlDocGetRootElement(doc)), 0);
+	xmlFreeDoc(doc);
+	doc = parse("<DescribeDBSnapshotAttributesResult><DBSnapshotAttributesResult>"
+	    "<DBSnapshotAttributes><DBSnapshotAttribute><AttributeName>restore</AttributeName>"
+	    "<AttributeValues><AttributeValue>all</AttributeValue></AttributeValues>"
+	    "</DBSnapshotAttribute></DBSnapshotAttributes></DBSnapshotAttributesResult>"
+	    "</DescribeDBSnapshotAttributesResult>");
+	assert_int_equal(rds_snapshot_is_public(&rds_db_snapshot, xmlDocGetRootElement(doc)), 1);
+	xmlFreeDoc(doc);
+}
+
 static void
 test_ec2_wide(void **state)
 {
@@ -567,6 +638,7 @@ main(void)
 		cmocka_unit_test(test_rds_cluster),
 		cmocka_unit_test(test_rds_events),
 		cmocka_unit_test(test_rds_arn_and_versions),
+		cmocka_unit_test(test_rds_snapshots),
 		cmocka_unit_test(test_ec2_wide),
 		cmocka_unit_test(test_ec2_rules),
 		cmocka_unit_test(test_guardduty),

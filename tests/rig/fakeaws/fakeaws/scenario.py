@@ -30,6 +30,7 @@ ENTRY_KEYS = {
     'engine_version': _REPEAT | _PLACED | {'appear_at', 'attributes', 'default'},
     'certificate': _REPEAT | _PLACED | {'appear_at', 'attributes'},
     'snapshot': _REPEAT | _PLACED | {'appear_at', 'attributes', 'restore'},
+    'cluster_snapshot': _REPEAT | _PLACED | {'appear_at', 'attributes', 'restore'},
     'security_group': _REPEAT | _PLACED | {'appear_at', 'attributes'},
     'event': _REPEAT | _PLACED | {'at', 'attributes'},
     'log_group': _REPEAT | _PLACED | {'appear_at', 'name', 'events'},
@@ -43,7 +44,8 @@ TOP_SECTIONS = {
     'credentials': 'credential', 'roles': 'role', 'accounts': 'account',
     'instances': 'instance', 'clusters': 'cluster', 'parameter_groups': 'parameter_group',
     'cluster_parameter_groups': 'parameter_group', 'engine_versions': 'engine_version',
-    'certificates': 'certificate', 'snapshots': 'snapshot', 'security_groups': 'security_group',
+    'certificates': 'certificate', 'snapshots': 'snapshot',
+    'cluster_snapshots': 'cluster_snapshot', 'security_groups': 'security_group',
     'events': 'event', 'log_groups': 'log_group', 'secrets': 'secret', 'faults': 'fault',
 }
 TOP_KEYS = set(TOP_SECTIONS) | {

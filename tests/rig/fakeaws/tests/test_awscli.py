@@ -105,6 +105,17 @@ class Operations(unittest.TestCase):
              lambda r: r['DBSnapshotAttributesResult']['DBSnapshotAttributes'][0]
              ['AttributeValues'],
              ['all']),
+            ('rds', 'DescribeDBClusterSnapshots', ['describe-db-cluster-snapshots',
+                                                   '--db-cluster-identifier', 'aurora-main'], 20,
+             lambda r: (len(unique(r['DBClusterSnapshots'])),
+                        [s['StorageEncrypted'] for s in r['DBClusterSnapshots']
+                         if s['DBClusterSnapshotIdentifier'] == 'aurora-main-before-upgrade']),
+             (23, [True])),
+            ('rds', 'DescribeDBClusterSnapshotAttributes', [
+                'describe-db-cluster-snapshot-attributes', '--db-cluster-snapshot-identifier',
+                'rds:aurora-main-day-01'], None,
+             lambda r: r['DBClusterSnapshotAttributesResult']['DBClusterSnapshotAttributes'],
+             [{'AttributeName': 'restore', 'AttributeValues': []}]),
             ('rds', 'DescribeDBEngineVersions', ['describe-db-engine-versions', '--engine',
                                                  'postgres'], 20,
              lambda r: [v['EngineVersion'] for v in unique(r['DBEngineVersions'])],
@@ -189,6 +200,7 @@ class Operations(unittest.TestCase):
 RESULT_KEYS = {'DescribeDBInstances': 'DBInstances', 'DescribeEvents': 'Events',
                'DescribePendingMaintenanceActions': 'PendingMaintenanceActions',
                'DescribeDBParameters': 'Parameters', 'DescribeDBSnapshots': 'DBSnapshots',
+               'DescribeDBClusterSnapshots': 'DBClusterSnapshots',
                'DescribeDBEngineVersions': 'DBEngineVersions',
                'DescribeCertificates': 'Certificates',
                'DescribeDBLogFiles': 'DescribeDBLogFiles', 'FilterLogEvents': 'events',

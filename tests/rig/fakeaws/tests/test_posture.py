@@ -135,6 +135,15 @@ def posture(rig):
         if not snapshot['Encrypted']:
             failed.add('RDS.4')
         report[snapshot['DBSnapshotIdentifier']] = failed
+    for snapshot in api('rds', 'describe_db_cluster_snapshots')['DBClusterSnapshots']:
+        attributes = api('rds', 'describe_db_cluster_snapshot_attributes',
+                         DBClusterSnapshotIdentifier=snapshot['DBClusterSnapshotIdentifier'])
+        restore = (attributes['DBClusterSnapshotAttributesResult']
+                   ['DBClusterSnapshotAttributes'][0])
+        failed = {'RDS.1'} if 'all' in restore['AttributeValues'] else set()
+        if not snapshot['StorageEncrypted']:
+            failed.add('RDS.4')
+        report[snapshot['DBClusterSnapshotIdentifier']] = failed
     detector = api('guardduty', 'list_detectors')['DetectorIds'][0]
     features = api('guardduty', 'get_detector', DetectorId=detector)['Features']
     report['guardduty'] = set() if {'Name': 'RDS_LOGIN_EVENTS', 'Status': 'ENABLED'} in [
@@ -164,6 +173,7 @@ class Posture(unittest.TestCase):
             'payments-aurora-2': {'log_connections', 'pgaudit', 'minor'},
             'payments-aurora': {'RDS.38'},
             'analytics-legacy-export-2023': {'RDS.1', 'RDS.4'},
+            'payments-aurora-before-kms': {'RDS.4'},
         })
 
 

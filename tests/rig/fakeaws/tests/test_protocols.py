@@ -145,6 +145,38 @@ class Operations(unittest.TestCase):
         attributes = parsed['DBSnapshotAttributesResult']['DBSnapshotAttributes']
         self.assertEqual(attributes, [{'AttributeName': 'restore', 'AttributeValues': ['all']}])
 
+    def test_describe_db_cluster_snapshots_and_attributes(self):
+        wanted = [s for s in self.doc['cluster_snapshots']
+                  if s['attributes']['DBClusterIdentifier'] == 'aurora-main']
+        self.assertGreater(len(wanted), 20)
+        first, _ = self.call('rds', 'describe_db_cluster_snapshots',
+                             DBClusterIdentifier='aurora-main', MaxRecords=20)
+        self.assertEqual(len(first['DBClusterSnapshots']), 20)
+        rest, _ = self.call('rds', 'describe_db_cluster_snapshots',
+                            DBClusterIdentifier='aurora-main', MaxRecords=20,
+                            Marker=first['Marker'])
+        self.assertNotIn('Marker', rest)
+        got = first['DBClusterSnapshots'] + rest['DBClusterSnapshots']
+        self.assertEqual(sorted(s['DBClusterSnapshotIdentifier'] for s in got),
+                         sorted(s['attributes']['DBClusterSnapshotIdentifier'] for s in wanted))
+        manual, _ = self.call('rds', 'describe_db_cluster_snapshots', SnapshotType='manual')
+        self.assertEqual([s['DBClusterSnapshotIdentifier'] for s in manual['DBClusterSnapshots']],
+                         ['aurora-main-before-upgrade'])
+        self.assertIs(manual['DBClusterSnapshots'][0]['StorageEncrypted'], True)
+        self.assertTrue(near(manual['DBClusterSnapshots'][0]['SnapshotCreateTime'],
+                             self.at(-259200)))
+        self.assertEqual(manual['DBClusterSnapshots'][0]['DBClusterSnapshotArn'],
+                         'arn:aws:rds:us-east-1:111122223333:cluster-snapshot:'
+                         'aurora-main-before-upgrade')
+        none, _ = self.call('rds', 'describe_db_cluster_snapshots', DBClusterIdentifier='nope')
+        self.assertEqual(none['DBClusterSnapshots'], [])
+        parsed, _ = self.call('rds', 'describe_db_cluster_snapshot_attributes',
+                              DBClusterSnapshotIdentifier='aurora-main-before-upgrade')
+        result = parsed['DBClusterSnapshotAttributesResult']
+        self.assertEqual(result['DBClusterSnapshotIdentifier'], 'aurora-main-before-upgrade')
+        self.assertEqual(result['DBClusterSnapshotAttributes'],
+                         [{'AttributeName': 'restore', 'AttributeValues': []}])
+
     def test_describe_db_engine_versions(self):
         parsed, _ = self.call('rds', 'describe_db_engine_versions', Engine='postgres')
         versions = [v['EngineVersion'] for v in parsed['DBEngineVersions']]
@@ -408,6 +440,8 @@ class ErrorsAndRobustness(unittest.TestCase):
              ('DBParameterGroupNotFound', 404)),
             (('rds', 'describe_db_snapshot_attributes'), {'DBSnapshotIdentifier': 'nope'},
              ('DBSnapshotNotFound', 404)),
+            (('rds', 'describe_db_cluster_snapshot_attributes'),
+             {'DBClusterSnapshotIdentifier': 'nope'}, ('DBClusterSnapshotNotFoundFault', 404)),
             (('rds', 'describe_events'), {'SourceIdentifier': 'prod-db'},
              ('InvalidParameterCombination', 400)),
             (('rds', 'describe_db_instances'), {'MaxRecords': 10}, ('InvalidParameterValue', 400)),

@@ -53,6 +53,42 @@ CLUSTER = DbKind('db-cluster', 'DBCluster', 'DBClusterIdentifier', 'DBClusterArn
                  'DbClusterResourceId', 'cluster-', 'DBClusterNotFoundFault')
 
 
+class SnapshotKind:
+    """What differs between DB snapshots and DB cluster snapshots."""
+
+    def __init__(self, kind, shape, id_member, arn_member, arn_type, owner_member, not_found,
+                 filters):
+        self.kind = kind
+        self.shape = shape
+        self.id_member = id_member
+        self.arn_member = arn_member
+        self.arn_type = arn_type
+        self.owner_member = owner_member
+        self.not_found = not_found
+        self.filters = filters
+
+
+DB_SNAPSHOT = SnapshotKind(
+    'db-snapshot', 'DBSnapshot', 'DBSnapshotIdentifier', 'DBSnapshotArn', 'snapshot',
+    'DBInstanceIdentifier', 'DBSnapshotNotFoundFault', {
+        'db-instance-id': lambda a: a.get('DBInstanceIdentifier'),
+        'db-snapshot-id': lambda a: a.get('DBSnapshotIdentifier'),
+        'dbi-resource-id': lambda a: a.get('DbiResourceId'),
+        'snapshot-type': lambda a: a.get('SnapshotType'),
+        'engine': lambda a: a.get('Engine'),
+    })
+CLUSTER_SNAPSHOT = SnapshotKind(
+    'db-cluster-snapshot', 'DBClusterSnapshot', 'DBClusterSnapshotIdentifier',
+    'DBClusterSnapshotArn', 'cluster-snapshot', 'DBClusterIdentifier',
+    'DBClusterSnapshotNotFoundFault', {
+        'db-cluster-id': lambda a: a.get('DBClusterIdentifier'),
+        'db-cluster-snapshot-id': lambda a: a.get('DBClusterSnapshotIdentifier'),
+        'snapshot-type': lambda a: a.get('SnapshotType'),
+        'engine': lambda a: a.get('Engine'),
+        'engine-version': lambda a: a.get('EngineVersion'),
+    })
+
+
 # ---------------------------------------------------------------- loading
 
 def load(world, doc):
@@ -68,8 +104,9 @@ def load(world, doc):
                  'engine_versions', lambda a: f"{a.get('Engine')}/{a.get('EngineVersion')}")
     _load_simple(world, doc['certificates'], 'certificate', 'Certificate',
                  'certificates', lambda a: a.get('CertificateIdentifier'))
-    for index, spec in enumerate(doc['snapshots']):
-        _load_snapshot(world, spec, f'snapshots[{index}]')
+    for section, kind in (('snapshots', DB_SNAPSHOT), ('cluster_snapshots', CLUSTER_SNAPSHOT)):
+        for index, spec in enumerate(doc[section]):
+            _load_snapshot(world, kind, spec, f'{section}[{index}]')
     for index, spec in enumerate(doc['events']):
         load_event(world, spec, f'events[{index}]', index)
     world.default_certificate = doc.get('default_certificate')
@@ -126,15 +163,15 @@ def _load_simple(world, specs, kind, shape_name, section, identify):
                            attributes, spec.get('appear_at'), spec))
 
 
-def _load_snapshot(world, spec, where):
+def _load_snapshot(world, kind, spec, where):
     attributes = dict(spec.get('attributes', {}))
-    identifier = attributes.get('DBSnapshotIdentifier')
+    identifier = attributes.get(kind.id_member)
     if not identifier:
-        raise ScenarioError(f'{where}.attributes: DBSnapshotIdentifier is required')
+        raise ScenarioError(f'{where}.attributes: {kind.id_member} is required')
     region, account = world.placement(spec, where)
-    attributes.setdefault('DBSnapshotArn', arn(region, account, 'snapshot', identifier))
-    base = world.materialize(model_shape(MODEL, 'DBSnapshot'), attributes, f'{where}.attributes')
-    resource = Resource('db-snapshot', key(account, region, identifier), region, account, base,
+    attributes.setdefault(kind.arn_member, arn(region, account, kind.arn_type, identifier))
+    base = world.materialize(model_shape(MODEL, kind.shape), attributes, f'{where}.attributes')
+    resource = Resource(kind.kind, key(account, region, identifier), region, account, base,
                         spec.get('appear_at'), spec)
     resource.extra['restore'] = list(spec.get('restore', []))
     world.add(resource)
@@ -324,43 +361,51 @@ def _snapshot_type_matches(resource, attributes, wanted):
     return attributes.get('SnapshotType') == wanted
 
 
-def describe_db_snapshots(ctx, params):
-    wanted = params.get('DBSnapshotIdentifier')
-    rows = [(r, r.attributes(ctx.seconds)) for r in ctx.world.visible('db-snapshot', ctx)]
+def _describe_snapshots(ctx, params, kind, owner_params, list_member):
+    wanted = params.get(kind.id_member)
+    rows = [(r, r.attributes(ctx.seconds)) for r in ctx.world.visible(kind.kind, ctx)]
     if wanted:
-        rows = [(r, a) for r, a in rows if a['DBSnapshotIdentifier'] == _short_id(wanted)]
+        rows = [(r, a) for r, a in rows if a[kind.id_member] == _short_id(wanted)]
         if not rows:
-            raise _fault('DBSnapshotNotFoundFault',
-                              f'DBSnapshot {_short_id(wanted)} not found.')
-    for member in ('DBInstanceIdentifier', 'DbiResourceId'):
+            raise _fault(kind.not_found, f'{kind.shape} {_short_id(wanted)} not found.')
+    for member in owner_params:
         if params.get(member):
-            rows = [(r, a) for r, a in rows if a.get(member) == params[member]]
+            rows = [(r, a) for r, a in rows if a.get(member) == _short_id(params[member])]
     if params.get('SnapshotType'):
         rows = [(r, a) for r, a in rows if _snapshot_type_matches(r, a, params['SnapshotType'])]
-    filters = {
-        'db-instance-id': lambda a: a.get('DBInstanceIdentifier'),
-        'db-snapshot-id': lambda a: a.get('DBSnapshotIdentifier'),
-        'dbi-resource-id': lambda a: a.get('DbiResourceId'),
-        'snapshot-type': lambda a: a.get('SnapshotType'),
-        'engine': lambda a: a.get('Engine'),
-    }
-    items = apply_filters(ctx, [a for _, a in rows], params.get('Filters'), filters)
-    items.sort(key=lambda a: a['DBSnapshotIdentifier'])
-    chunk, marker = rds_page(ctx, items, params, 'snapshots')
-    return {'DBSnapshots': chunk, 'Marker': marker}
+    items = apply_filters(ctx, [a for _, a in rows], params.get('Filters'), kind.filters)
+    items.sort(key=lambda a: a[kind.id_member])
+    chunk, marker = rds_page(ctx, items, params, kind.kind)
+    return {list_member: chunk, 'Marker': marker}
+
+
+def describe_db_snapshots(ctx, params):
+    return _describe_snapshots(ctx, params, DB_SNAPSHOT,
+                               ('DBInstanceIdentifier', 'DbiResourceId'), 'DBSnapshots')
+
+
+def describe_db_cluster_snapshots(ctx, params):
+    return _describe_snapshots(ctx, params, CLUSTER_SNAPSHOT, ('DBClusterIdentifier',),
+                               'DBClusterSnapshots')
+
+
+def _snapshot_attributes(ctx, params, kind):
+    identifier = _short_id(params[kind.id_member])
+    resource = ctx.world.get(kind.kind, key(ctx.account, ctx.region, identifier))
+    if resource is None or not resource.visible(ctx.seconds):
+        raise _fault(kind.not_found, f'{kind.shape} {identifier} not found.')
+    return {kind.id_member: identifier,
+            kind.shape + 'Attributes': [{'AttributeName': 'restore',
+                                         'AttributeValues': list(resource.extra['restore'])}]}
 
 
 def describe_db_snapshot_attributes(ctx, params):
-    identifier = _short_id(params['DBSnapshotIdentifier'])
-    resource = ctx.world.get('db-snapshot', key(ctx.account, ctx.region, identifier))
-    if resource is None or not resource.visible(ctx.seconds):
-        raise _fault('DBSnapshotNotFoundFault',
-                          f'DBSnapshot {identifier} not found.')
-    return {'DBSnapshotAttributesResult': {
-        'DBSnapshotIdentifier': identifier,
-        'DBSnapshotAttributes': [{'AttributeName': 'restore',
-                                  'AttributeValues': list(resource.extra['restore'])}],
-    }}
+    return {'DBSnapshotAttributesResult': _snapshot_attributes(ctx, params, DB_SNAPSHOT)}
+
+
+def describe_db_cluster_snapshot_attributes(ctx, params):
+    return {'DBClusterSnapshotAttributesResult':
+            _snapshot_attributes(ctx, params, CLUSTER_SNAPSHOT)}
 
 
 def _version_matches(version, wanted):
@@ -509,6 +554,8 @@ OPERATIONS = {
     'DescribeDBClusterParameters': describe_db_cluster_parameters,
     'DescribeDBSnapshots': describe_db_snapshots,
     'DescribeDBSnapshotAttributes': describe_db_snapshot_attributes,
+    'DescribeDBClusterSnapshots': describe_db_cluster_snapshots,
+    'DescribeDBClusterSnapshotAttributes': describe_db_cluster_snapshot_attributes,
     'DescribeDBEngineVersions': describe_db_engine_versions,
     'DescribeCertificates': describe_certificates,
     'DescribeDBLogFiles': describe_db_log_files,
