@@ -246,30 +246,20 @@ tui_loop(struct dash *d, struct feed *feed, struct canvas *canvas)
 			last_tick = now - now % TUI_TICK_MS;
 		}
 		if (pending && now - last_refresh >= TUI_MIN_REFRESH_GAP_MS) {
-			/* As of the second the clock shows, so that a replay at
-			 * that time (history is read to the second) draws the
-			 * same windowed counts and ages. */
-			dash_refresh(d, now - now % TIME_SEC);
+			dash_refresh(d, now);
 			last_refresh = now;
 			pending = 0;
 			dirty = 1;
 		}
 		if (dirty) {
-			tui_draw(d, canvas, now - now % TIME_SEC);
+			tui_draw(d, canvas, now);
 			dirty = 0;
 		}
 		deadline = last_tick + TUI_TICK_MS;
 		if (pending)
 			deadline = last_refresh + TUI_MIN_REFRESH_GAP_MS;
-		if (dash_next_deadline(d) != 0) {
-			/* Drawn as of whole seconds: wake when the second the
-			 * change is due in has come. */
-			int64_t due = dash_next_deadline(d);
-
-			due += (TIME_SEC - due % TIME_SEC) % TIME_SEC;
-			if (due < deadline)
-				deadline = due;
-		}
+		if (dash_next_deadline(d) != 0 && dash_next_deadline(d) < deadline)
+			deadline = dash_next_deadline(d);
 		wait = deadline - time_now_ms();
 		wait = wait < 0 ? 0 : wait > TUI_TICK_MS ? TUI_TICK_MS : wait;
 		if (poll(fds, 3, (int)wait) < 0) {
