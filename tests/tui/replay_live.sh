@@ -40,9 +40,10 @@ capture_time() {
 }
 
 # compare LIVE REPLAY: the first R-2 lines, equal but for ages (a number
-# and s, m, h or d) that may differ by one.
+# and s, m, h or d) that may differ by one. Fails (status 1, the
+# differences on stdout) otherwise.
 compare() {
-	"$PY" - "$1" "$2" "$((R - 2))" <<'PY' || rw_fail "the replay differs from the live capture"
+	"$PY" - "$1" "$2" "$((R - 2))" <<'PY'
 import re, sys
 live, replay = (open(p, encoding="utf-8").read().split("\n") for p in sys.argv[1:3])
 rows = int(sys.argv[3])
@@ -83,13 +84,19 @@ sleep 6
 dash_keys Space
 dash_wait_line 39 "polling paused"
 sleep 4
+# Each pane twice, a second or so apart: the live frame is drawn some
+# milliseconds into the second its clock shows, so an event that lies
+# exactly on a window's edge (5 min, 1 h) can count live and not at the
+# whole second replayed; two moments cannot both fall on such an edge.
 for k in $PANES; do
 	dash_keys "$k"
 	dash_wait_line 2 "${DASH_TITLES[$k]}"
-	sleep 1.2	# the next tick: the frame and its clock are one
-	rw_tmux_capture >"$RW_TMP/live.$k"
-	rw_assert_contains "$(tail -n 1 "$RW_TMP/live.$k")" "PAUSED" "pane $k captured live"
-	capture_time "$RW_TMP/live.$k" >"$RW_TMP/at.$k"
+	for try in a b; do
+		sleep 1.2	# the next tick: the frame and its clock are one
+		rw_tmux_capture >"$RW_TMP/live.$k.$try"
+		rw_assert_contains "$(tail -n 1 "$RW_TMP/live.$k.$try")" "PAUSED" "pane $k captured live"
+		capture_time "$RW_TMP/live.$k.$try" >"$RW_TMP/at.$k.$try"
+	done
 done
 # Replay from the live dashboard: H freezes now from history, { goes
 # back an hour (before anything was recorded), } } come back (up to now),
@@ -110,23 +117,32 @@ rw_assert_not_contains "$(dash_line "$R")" "replay at" "back to live"
 pid=$(dash_pid)
 dash_keys q
 rw_assert_eq "$(dash_wait_exit "$pid")" 0 "the live dashboard's exit"
-grep -q "185.220.101.34" "$RW_TMP/live.4" || rw_fail "the burst was not captured live"
+grep -q "185.220.101.34" "$RW_TMP/live.4.a" || rw_fail "the burst was not captured live"
 
-# 2. The replay at each capture's T, the same pane.
+# 2. The replay at each capture's T, the same pane: the first capture,
+# or else the second, must match.
 for k in $PANES; do
-	at=$(cat "$RW_TMP/at.$k")
-	dash_start "$W" "$R" "$RDSWATCH" replay --config "$RW_TMP/config" --history "$H" --at "$at"
-	dash_wait_ready 15
-	dash_wait_line "$R" "replay at $(date -u -d "$at" '+%Y-%m-%d %H:%M:%S') UTC"
-	dash_keys "$k"
-	dash_wait_line 2 "${DASH_TITLES[$k]}"
-	for i in $(seq 1 50); do
-		case "$(dash_line "$R")" in *"reading history"*) sleep 0.1 ;; *) break ;; esac
+	diffs=""
+	for try in a b; do
+		at=$(cat "$RW_TMP/at.$k.$try")
+		dash_start "$W" "$R" "$RDSWATCH" replay --config "$RW_TMP/config" --history "$H" --at "$at"
+		dash_wait_ready 15
+		dash_wait_line "$R" "replay at $(date -u -d "$at" '+%Y-%m-%d %H:%M:%S') UTC"
+		dash_keys "$k"
+		dash_wait_line 2 "${DASH_TITLES[$k]}"
+		for i in $(seq 1 50); do
+			case "$(dash_line "$R")" in *"reading history"*) sleep 0.1 ;; *) break ;; esac
+		done
+		sleep 0.3
+		rw_tmux_capture >"$RW_TMP/replay.$k.$try"
+		dash_keys q
+		rw_tmux_wait_for "END" 15
+		if out=$(compare "$RW_TMP/live.$k.$try" "$RW_TMP/replay.$k.$try"); then
+			diffs=""
+			break
+		fi
+		diffs+="at $at:"$'\n'"$out"$'\n'
 	done
-	sleep 0.3
-	rw_tmux_capture >"$RW_TMP/replay.$k"
-	compare "$RW_TMP/live.$k" "$RW_TMP/replay.$k"
-	dash_keys q
-	rw_tmux_wait_for "END" 15
+	[ -z "$diffs" ] || rw_fail "pane $k: the replay differs from the live capture"$'\n'"$diffs"
 done
 exit 0
