@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_history.h"
 #include "core/config.h"
 #include "core/files.h"
 #include "core/sanitize.h"
@@ -314,7 +315,7 @@ cmd_export_exec(int argc, char **argv)
 {
 	struct cmd_export x;
 	struct rw_error err = RW_ERROR_INIT;
-	struct store_options so;
+	struct cmd_history history = { NULL, 0 };
 	struct config cfg;
 	struct store *st = NULL;
 	FILE *out = stdout;
@@ -332,9 +333,8 @@ cmd_export_exec(int argc, char **argv)
 		rc = rc < 0 ? CMD_EXIT_OK : rc;	/* --help */
 		goto done;
 	}
-	store_options_init(&so);
-	so.readonly = 1;
-	if (config_load(&cfg, x.config, &err) != 0 || store_options_from_config(&so, &cfg, &err) != 0) {
+	history.path = x.history;
+	if (config_load(&cfg, x.config, &err) != 0) {
 		rc = cmd_export_fail("config", &err);
 		goto done;
 	}
@@ -349,9 +349,8 @@ cmd_export_exec(int argc, char **argv)
 		}
 		x.text.rules = &x.rules;
 	}
-	if (x.history != NULL)
-		so.path = x.history;
-	if (store_open(&st, &so, &err) != 0) {
+	/* Read-only: an export never takes the writer's lock. */
+	if (cmd_history_open(&history, &cfg, 1, &st, &err) != 0) {
 		rc = cmd_export_fail(NULL, &err);
 		goto done;
 	}
