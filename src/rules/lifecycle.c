@@ -108,6 +108,21 @@ lifecycle_find(const struct snapshot *s, const char *key)
 	return NULL;
 }
 
+void
+lifecycle_reconcile(const struct snapshot *cur, struct batch *b)
+{
+	M_VEC_EACH(&b->kinds[M_ALERT], struct m_alert, a) {
+		const struct m_alert *now_there = lifecycle_find(cur, a->key);
+
+		if (facts_str_eq(a->state, "resolved") || now_there == NULL ||
+		    now_there->updated_at < b->polled_at)
+			continue;
+		log_debug(LOG_RULES, "alert %s changed (%s) while the rules ran: carried on", a->key,
+		    now_there->state);
+		lifecycle_carry(a, now_there, b->polled_at);
+	}
+}
+
 /* The user batch with a copy of alert KEY to change, or NULL. */
 static struct batch *
 lifecycle_user_batch(const struct snapshot *s, const char *key, int64_t now,

@@ -29,6 +29,14 @@ int lifecycle_worse(const struct m_alert *a, const struct m_alert *b);
  * from PREV, the alert of the same key in the snapshot (NULL: new). */
 void lifecycle_carry(struct m_alert *fresh, const struct m_alert *prev, int64_t now);
 
+/* Re-carries the lifecycle of B's alerts (a rules batch, evaluated on a
+ * copy of the snapshot taken at B's poll time) from CUR, the snapshot B
+ * is about to be applied to, wherever an alert there changed since that
+ * copy - an acknowledgement or snooze made while the rules ran is kept,
+ * not overwritten by the state they saw. Call under the lock CUR is
+ * applied under. */
+void lifecycle_reconcile(const struct snapshot *cur, struct batch *b);
+
 /* "$USER@host", newly allocated (the user from the password database
  * when USER is unset). */
 char *lifecycle_actor(void);

@@ -516,6 +516,9 @@ dash_prompt_key(struct dash *d, int key)
 		d->prompt = 0;
 		pane_prompt_done(d->panes[d->cur], d->prompt_id, text, &d->snap, &env);
 		free(text);
+		/* The frame that says "acknowledged" shows it acknowledged:
+		 * not a tick later. */
+		dash_refresh(d, d->now);
 		return;
 	}
 	case UIK_BACKSPACE:

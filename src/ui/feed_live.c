@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/xmalloc.h"
+#include "rules/lifecycle.h"
 #include "ui/feed_live.h"
 #include "ui/replayer.h"
 #include "view/canvas.h"
@@ -94,6 +95,9 @@ feed_live_apply(struct feed *f, struct batch *b)
 	struct feed_live *l = (struct feed_live *)f;
 
 	pthread_mutex_lock(&l->lock);
+	/* The rules judged a copy: what the user did since is kept. */
+	if (b->source != NULL && strcmp(b->source, "rules") == 0)
+		lifecycle_reconcile(&l->snap, b);
 	snapshot_apply(&l->snap, b);
 	l->generation++;
 	l->applied++;

@@ -249,7 +249,10 @@ test_dash_acknowledge_through_the_feed(void **state)
 	keys("!");
 	expect(24, 80, "on it !");
 	key(UIK_ENTER);
+	/* The frame with the message shows the alert acknowledged already,
+	 * not a refresh later. */
 	expect(24, 80, "acknowledged: Plaintext session");
+	expect(24, 80, "CRIT acked   prod-db          Plaintext session");
 	feed_snapshot(feed, &s, now);
 	M_VEC_EACH(&s.kinds[M_ALERT], const struct m_alert, a) {
 		if (strcmp(a->key, "no_tls/prod-db/102") == 0)
@@ -260,10 +263,10 @@ test_dash_acknowledge_through_the_feed(void **state)
 	assert_string_equal(acked->acked_by, "tester@host");
 	assert_string_equal(acked->ack_note, "on it !");
 	snapshot_free(&s);
-	/* After the wake-up: no active critical alert is left. */
+	/* And after the wake-up: no active critical alert is left. */
 	dash_refresh(dash, now);
 	expect_not(24, 80, "active critical alert");
-	expect(24, 80, "acked");
+	expect(24, 80, "CRIT acked   prod-db          Plaintext session");
 	/* Esc cancels a prompt: nothing changes. */
 	keys("s");
 	expect(24, 80, "Snooze");

@@ -319,6 +319,60 @@ test_rules_batch_scope(void **state)
 	assert_int_not_equal(snapshot_count(&f->s, M_CHECK, ID), 0);
 }
 
+/* The live dashboard's rules judge a copy of the snapshot: an
+ * acknowledgement made while they ran must survive their batch landing
+ * after it (the batch is reconciled with the snapshot it lands on). */
+static void
+test_lifecycle_ack_while_rules_run(void **state)
+{
+	struct fx *f = *state;
+	struct rw_error err = RW_ERROR_INIT;
+	struct snapshot copy;
+	struct batch *b;
+	const struct m_alert *a;
+
+	set_free(f, NOW, 15);
+	poll_at(f, NOW);
+	assert_string_equal(alert(f)->state, "active");
+
+	/* The rules copy the snapshot at NOW + 1 min and evaluate... */
+	snapshot_advance(&f->s, NOW + TIME_MIN);
+	snapshot_copy(&copy, &f->s);
+	b = batch_new("rules", NOW + TIME_MIN);
+	rules_evaluate(&copy, &f->cfg, NOW + TIME_MIN, b);
+	snapshot_free(&copy);
+	assert_string_equal(fx_alert(&b->kinds[M_ALERT], KEY)->state, "active");
+	/* ...the user acknowledges meanwhile... */
+	apply_user(f, lifecycle_ack(&f->s, KEY, "alice@bastion", "mine", NOW + TIME_MIN + 5, &err));
+	/* ...and the rules' batch lands. */
+	lifecycle_reconcile(&f->s, b);
+	snapshot_apply(&f->s, b);
+	batch_free(b);
+	a = alert(f);
+	assert_string_equal(a->state, "acknowledged");
+	assert_string_equal(a->acked_by, "alice@bastion");
+	assert_string_equal(a->ack_note, "mine");
+	assert_int_equal(a->opened_at, NOW);
+
+	/* An acknowledgement of the warning made while the rules saw it turn
+	 * critical does not hide the critical. */
+	set_free(f, NOW + 2 * TIME_MIN, 4);
+	snapshot_advance(&f->s, NOW + 2 * TIME_MIN);
+	snapshot_copy(&copy, &f->s);
+	b = batch_new("rules", NOW + 2 * TIME_MIN);
+	rules_evaluate(&copy, &f->cfg, NOW + 2 * TIME_MIN, b);
+	snapshot_free(&copy);
+	apply_user(f, lifecycle_ack(&f->s, KEY, "bob@bastion", NULL, NOW + 2 * TIME_MIN + 5, &err));
+	lifecycle_reconcile(&f->s, b);
+	snapshot_apply(&f->s, b);
+	batch_free(b);
+	a = alert(f);
+	assert_string_equal(a->severity, "critical");
+	assert_string_equal(a->state, "active");
+	assert_null(a->acked_by);
+	err_clear(&err);
+}
+
 int
 main(void)
 {
@@ -326,6 +380,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_lifecycle_open_ack_resolve_reopen),
 		T(test_lifecycle_ack_reopens_on_worsening),
+		T(test_lifecycle_ack_while_rules_run),
 		T(test_lifecycle_band_worsening),
 		T(test_lifecycle_snooze_and_expiry),
 		T(test_lifecycle_errors_and_actor),
