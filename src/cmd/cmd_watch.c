@@ -23,7 +23,6 @@
 #include "sources/fleet.h"
 #include "ui/feed_live.h"
 #include "ui/keys.h"
-#include "ui/status.h"
 #include "ui/theme.h"
 #include "ui/tui.h"
 
@@ -294,18 +293,20 @@ static struct {
 struct watch_rules {
 	struct feed *feed;
 	struct rules_config cfg;
+	/* The rules' own copy of the snapshot, kept up to date kind by kind
+	 * (only this source's worker touches it). */
+	struct snapshot snap;
+	struct feed_gens gens;
 };
 
 static int
 watch_rules_poll(struct source *s, struct batch *b, int64_t deadline, struct rw_error *err)
 {
 	struct watch_rules *r = s->priv;
-	struct snapshot snap;
 
 	(void)deadline, (void)err;
-	feed_snapshot(r->feed, &snap, b->polled_at);
-	rules_evaluate(&snap, &r->cfg, b->polled_at, b);
-	snapshot_free(&snap);
+	feed_sync(r->feed, &r->snap, &r->gens, b->polled_at);
+	rules_evaluate(&r->snap, &r->cfg, b->polled_at, b);
 	return 0;
 }
 
@@ -314,6 +315,7 @@ watch_rules_destroy(struct source *s)
 {
 	struct watch_rules *r = s->priv;
 
+	snapshot_free(&r->snap);
 	rules_config_free(&r->cfg);
 	free(r);
 }
@@ -341,7 +343,10 @@ watch_setup_sources(void *ctx, struct scheduler *sc, struct rw_error *err)
 	struct fleet f;
 
 	rules->feed = w->feed;
+	snapshot_init(&rules->snap, 0, 1);
+	feed_gens_reset(&rules->gens);
 	if (rules_config_load(cfg, &rules->cfg, err) != 0 || fleet_build(&f, &fo, err) != 0) {
+		snapshot_free(&rules->snap);
 		rules_config_free(&rules->cfg);
 		free(rules);
 		sched_add(sc, fleet_error_source("config", "config", NULL, err));
@@ -497,9 +502,7 @@ cmd_watch_run(int argc, char **argv, struct feed *(*make_feed)(char **why))
 	t.dash.user = user;
 	t.theme = &theme;
 	t.mono = &mono;
-	status_set_feed(feed);
 	rc = tui_run(feed, &t, &why);
-	status_set_feed(NULL);
 	feed_free(feed);
 	free(user);
 	theme_free(&theme);

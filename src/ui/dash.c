@@ -32,8 +32,8 @@ struct dash {
 	struct rules_config default_rules;	/* when the caller gives none */
 	const struct rules_config *rules;
 	struct snapshot snap;
-	int snap_live;		/* SNAP is the live feed's copy of generation SNAP_GEN */
-	uint64_t snap_gen;
+	int snap_live;		/* SNAP is the live feed's copy, as of SNAP_GENS */
+	struct feed_gens snap_gens;
 	struct pane **panes;
 	size_t npanes;
 	size_t cur;
@@ -318,25 +318,21 @@ dash_replay_at(const struct dash *d)
 void
 dash_refresh(struct dash *d, int64_t now)
 {
-	uint64_t gen;
-
 	d->now = now;
 	if (d->replay) {
 		dash_replay_take(d);
 		return;
 	}
-	/* The generation is read before the copy: a batch landing in
-	 * between makes the next tick copy again, never skip one. Between
-	 * batches the copy kept is only moved to NOW (what the feed's own
-	 * advance would do), which spares copying the fleet every tick. */
-	if (d->snap_live && feed_generation(d->feed, &gen) && gen == d->snap_gen) {
-		snapshot_advance(&d->snap, now);
-		return;
+	/* Between batches the copy kept is only moved to NOW; a batch costs
+	 * a copy of the kinds it changed, not of the fleet. */
+	if (!d->snap_live) {
+		snapshot_free(&d->snap);
+		snapshot_init(&d->snap, now, 1);
+		feed_gens_reset(&d->snap_gens);
+		d->snap_live = 1;
 	}
-	snapshot_free(&d->snap);
-	d->snap_live = feed_generation(d->feed, &d->snap_gen);
-	feed_snapshot(d->feed, &d->snap, now);
-	dash_notice_alerts(d);
+	if (feed_sync(d->feed, &d->snap, &d->snap_gens, now) & SNAPSHOT_KIND(M_ALERT))
+		dash_notice_alerts(d);
 }
 
 size_t
@@ -885,6 +881,7 @@ dash_draw(struct dash *d, struct canvas *c, int64_t now)
 {
 	struct canvas_area whole = canvas_whole(c), body;
 	struct status_info si;
+	char *note;
 	int cursor;
 
 	d->now = now;
@@ -916,6 +913,9 @@ dash_draw(struct dash *d, struct canvas *c, int64_t now)
 	si.paused = feed_paused(d->feed);
 	si.replay_at = dash_replay_at(d);
 	si.reading = d->replay && d->reading;
+	note = feed_note(d->feed, now, &si.note_style);
+	si.note = note;
 	status_draw(&whole, c->rows - 1, &si);
+	free(note);
 	return cursor;
 }

@@ -21,6 +21,12 @@
 
 struct feed;
 
+/* What a copy kept by feed_sync holds: the feed's change counter of
+ * each kind when it was copied. */
+struct feed_gens {
+	uint64_t kind[M_KIND_COUNT];
+};
+
 struct feed_ops {
 	/* A deep copy of the current snapshot, moved to NOW, into
 	 * uninitialized OUT. */
@@ -52,11 +58,14 @@ struct feed_ops {
 	char *(*note)(struct feed *f, int64_t now, int *style);
 	/* Whether the feed polls (0: history only). May be NULL (it polls). */
 	int (*polls)(struct feed *f);
-	/* A counter that changes whenever the snapshot's content does (a
-	 * batch applied, history loaded), so the dashboard keeps its copy
-	 * between batches instead of copying the fleet every tick. May be
-	 * NULL (copy every time). */
-	uint64_t (*generation)(struct feed *f);
+	/* Brings OUT (a snapshot this call filled before, or an empty one
+	 * with GENS from feed_gens_reset) to the current snapshot moved to
+	 * NOW, copying only the kinds that changed since (GENS records what
+	 * OUT holds), so the dashboard and the rules keep their copies
+	 * without copying the fleet every tick. Returns the kinds copied.
+	 * May be NULL (a whole copy every time). */
+	snapshot_kinds (*sync)(struct feed *f, struct snapshot *out, struct feed_gens *gens,
+	    int64_t now);
 };
 
 struct feed {
@@ -147,13 +156,23 @@ feed_polls(struct feed *f)
 }
 
 /* 1 and *OUT when the feed counts its changes, else 0. */
-static inline int
-feed_generation(struct feed *f, uint64_t *out)
+/* Marks a copy as holding nothing known: the next feed_sync copies
+ * every kind. */
+static inline void
+feed_gens_reset(struct feed_gens *g)
 {
-	if (f->ops->generation == NULL)
-		return 0;
-	*out = f->ops->generation(f);
-	return 1;
+	for (int k = 0; k < M_KIND_COUNT; k++)
+		g->kind[k] = UINT64_MAX;
+}
+
+static inline snapshot_kinds
+feed_sync(struct feed *f, struct snapshot *out, struct feed_gens *gens, int64_t now)
+{
+	if (f->ops->sync != NULL)
+		return f->ops->sync(f, out, gens, now);
+	snapshot_free(out);
+	f->ops->snapshot(f, out, now);
+	return SNAPSHOT_ALL_KINDS;
 }
 
 static inline void

@@ -4,7 +4,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "core/err.h"
@@ -12,6 +11,7 @@
 #include "core/xmalloc.h"
 #include "ui/feed_history.h"
 #include "ui/replayer.h"
+#include "ui/wakefd.h"
 
 struct feed_history {
 	struct feed base;	/* first */
@@ -28,11 +28,7 @@ struct feed_history {
 static void
 feed_history_wake(void *ctx)
 {
-	struct feed_history *h = ctx;
-	uint64_t one = 1;
-
-	if (write(h->efd, &one, sizeof one) < 0 && errno != EAGAIN)
-		log_debug(LOG_UI, "history feed: cannot signal the eventfd: %s", strerror(errno));
+	wakefd_signal(((struct feed_history *)ctx)->efd);
 }
 
 /* A replay does not move with the clock: NOW is not used. */
@@ -61,10 +57,7 @@ feed_history_wake_fd(struct feed *f)
 static void
 feed_history_drain(struct feed *f)
 {
-	uint64_t n;
-
-	while (read(((struct feed_history *)f)->efd, &n, sizeof n) == (ssize_t)sizeof n)
-		;
+	wakefd_drain(((struct feed_history *)f)->efd);
 }
 
 /* Polling controls: there is nothing to poll. The dashboard asks
@@ -158,12 +151,10 @@ struct feed *
 feed_history_new(struct store *st, int64_t at, char **why)
 {
 	struct feed_history *h;
-	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	int efd = wakefd_open(why);
 
-	if (efd < 0) {
-		*why = xasprintf("cannot create an eventfd: %s", strerror(errno));
+	if (efd < 0)
 		return NULL;
-	}
 	h = xcalloc(1, sizeof *h);
 	h->base.ops = &feed_history_ops;
 	h->st = st;

@@ -5,7 +5,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "core/buf.h"
@@ -15,6 +14,7 @@
 #include "rules/lifecycle.h"
 #include "ui/feed_live.h"
 #include "ui/replayer.h"
+#include "ui/wakefd.h"
 #include "view/canvas.h"
 
 /* Polls in flight get this long to finish when the dashboard quits. */
@@ -33,7 +33,8 @@ struct feed_live {
 	pthread_mutex_t lock;
 	struct snapshot snap;
 	size_t applied;		/* batches applied so far */
-	uint64_t generation;	/* changes with the snapshot's content */
+	uint64_t generation;	/* counts the snapshot's changes */
+	struct feed_gens gens;	/* the generation each kind last changed at */
 	int64_t history_at;	/* the newest time in the state loaded from history; 0 none */
 	int landed;		/* a poll has finished since the start */
 	/* The history (may be NULL). */
@@ -59,14 +60,23 @@ struct feed_live {
 	void (*setup_ctx_free)(void *ctx);
 };
 
+/* Records that KINDS of the snapshot changed. Call with LOCK held. */
+static void
+feed_live_changed(struct feed_live *l, snapshot_kinds kinds)
+{
+	if (kinds == 0)
+		return;
+	l->generation++;
+	for (int k = 0; k < M_KIND_COUNT; k++) {
+		if (kinds & SNAPSHOT_KIND(k))
+			l->gens.kind[k] = l->generation;
+	}
+}
+
 static void
 feed_live_wake(struct feed_live *l)
 {
-	uint64_t one = 1;
-
-	/* EAGAIN means the counter is already non-zero: awake anyway. */
-	if (write(l->efd, &one, sizeof one) < 0 && errno != EAGAIN)
-		log_debug(LOG_UI, "feed: cannot signal the eventfd: %s", strerror(errno));
+	wakefd_signal(l->efd);
 }
 
 static void
@@ -98,8 +108,7 @@ feed_live_apply(struct feed *f, struct batch *b)
 	/* The rules judged a copy: what the user did since is kept. */
 	if (b->source != NULL && strcmp(b->source, "rules") == 0)
 		lifecycle_reconcile(&l->snap, b);
-	snapshot_apply(&l->snap, b);
-	l->generation++;
+	feed_live_changed(l, snapshot_apply(&l->snap, b));
 	l->applied++;
 	if (!l->landed && feed_live_is_poll(b))
 		l->landed = 1;
@@ -171,7 +180,7 @@ feed_live_load_history(struct feed_live *l)
 	if (l->applied == 0) {
 		snapshot_free(&l->snap);
 		l->snap = hs;
-		l->generation++;
+		feed_live_changed(l, SNAPSHOT_ALL_KINDS);
 		l->history_at = feed_live_state_time(&hs);
 		log_debug(LOG_UI, "feed: state from history, as of %lld", (long long)l->history_at);
 	} else {
@@ -295,27 +304,33 @@ feed_live_start(struct feed *f)
 	pthread_mutex_unlock(&l->ctl);
 }
 
-static uint64_t
-feed_live_generation(struct feed *f)
-{
-	struct feed_live *l = (struct feed_live *)f;
-	uint64_t g;
-
-	pthread_mutex_lock(&l->lock);
-	g = l->generation;
-	pthread_mutex_unlock(&l->lock);
-	return g;
-}
-
 static void
 feed_live_snapshot(struct feed *f, struct snapshot *out, int64_t now)
 {
 	struct feed_live *l = (struct feed_live *)f;
 
 	pthread_mutex_lock(&l->lock);
-	snapshot_advance(&l->snap, now);
+	feed_live_changed(l, snapshot_advance(&l->snap, now));
 	snapshot_copy(out, &l->snap);
 	pthread_mutex_unlock(&l->lock);
+}
+
+static snapshot_kinds
+feed_live_sync(struct feed *f, struct snapshot *out, struct feed_gens *gens, int64_t now)
+{
+	struct feed_live *l = (struct feed_live *)f;
+	snapshot_kinds stale = 0;
+
+	pthread_mutex_lock(&l->lock);
+	feed_live_changed(l, snapshot_advance(&l->snap, now));
+	for (int k = 0; k < M_KIND_COUNT; k++) {
+		if (gens->kind[k] != l->gens.kind[k])
+			stale |= SNAPSHOT_KIND(k);
+	}
+	snapshot_copy_kinds(out, &l->snap, stale);
+	*gens = l->gens;
+	pthread_mutex_unlock(&l->lock);
+	return stale;
 }
 
 static int
@@ -327,10 +342,7 @@ feed_live_wake_fd(struct feed *f)
 static void
 feed_live_drain(struct feed *f)
 {
-	uint64_t n;
-
-	while (read(((struct feed_live *)f)->efd, &n, sizeof n) == (ssize_t)sizeof n)
-		;
+	wakefd_drain(((struct feed_live *)f)->efd);
 }
 
 /* Before the start the setup thread may be adding sources; they all
@@ -511,19 +523,17 @@ static const struct feed_ops feed_live_ops = {
 	.request_at = feed_live_request_at,
 	.snapshot_at = feed_live_snapshot_at,
 	.note = feed_live_note,
-	.generation = feed_live_generation,
+	.sync = feed_live_sync,
 };
 
 struct feed *
 feed_live_new(char **why)
 {
 	struct feed_live *l;
-	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	int efd = wakefd_open(why);
 
-	if (efd < 0) {
-		*why = xasprintf("cannot create an eventfd: %s", strerror(errno));
+	if (efd < 0)
 		return NULL;
-	}
 	l = xcalloc(1, sizeof *l);
 	l->base.ops = &feed_live_ops;
 	l->efd = efd;

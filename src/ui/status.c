@@ -9,7 +9,6 @@
 #include "core/buf.h"
 #include "core/timeutil.h"
 #include "core/xmalloc.h"
-#include "ui/feed.h"
 #include "ui/status.h"
 #include "view/freshness.h"
 
@@ -21,15 +20,6 @@ struct status_seg {
 	int style;
 	int drop;	/* dropped in this order when narrow; 0 never */
 };
-
-/* The feed whose note the line shows (status_set_feed). */
-static struct feed *status_feed;
-
-void
-status_set_feed(struct feed *f)
-{
-	status_feed = f;
-}
 
 static void
 status_add(struct status_seg *v, size_t *n, int style, int drop, char *text)
@@ -154,12 +144,8 @@ status_draw(const struct canvas_area *a, int row, const struct status_info *si)
 		status_add(seg, &n, CANVAS_OK, 0, xstrdup("LIVE"));
 	/* The feed's own word ("from history, 12m old", "discovering..."):
 	 * before the sources, never dropped, cut at its end when narrow. */
-	if (status_feed != NULL) {
-		char *note = feed_note(status_feed, si->now, &style);
-
-		if (note != NULL)
-			status_add(seg, &n, style, 0, note);
-	}
+	if (si->note != NULL)
+		status_add(seg, &n, si->note_style, 0, xstrdup(si->note));
 	status_add(seg, &n, 0, 0, status_sources(si, &style));
 	seg[n - 1].style = style;
 	status_add(seg, &n, CANVAS_DIM, 2, xasprintf("%s %s",

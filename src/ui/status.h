@@ -19,14 +19,12 @@ struct status_info {
 	int paused;
 	int64_t replay_at;	/* the moment replayed; 0: live */
 	int reading;		/* the replay's snapshot is being read */
+	/* The feed's note ("from history, 12m old", "discovering...", "not
+	 * recording"), shown after the mode in the colour role NOTE_STYLE;
+	 * NULL: none. */
+	const char *note;
+	int note_style;
 };
-
-struct feed;
-
-/* The feed whose note (feed_note: "from history, 12m old",
- * "discovering...", "not recording") the line shows after the mode, in
- * the colour role the feed gives; NULL: none. Set around tui_run. */
-void status_set_feed(struct feed *f);
 
 /* Draws the status line on ROW of A. */
 void status_draw(const struct canvas_area *a, int row, const struct status_info *si);

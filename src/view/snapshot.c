@@ -43,6 +43,25 @@ snapshot_copy(struct snapshot *dst, const struct snapshot *src)
 	}
 }
 
+_Static_assert(M_KIND_COUNT < 32, "snapshot_kinds holds a bit per kind");
+
+void
+snapshot_copy_kinds(struct snapshot *dst, const struct snapshot *src, snapshot_kinds kinds)
+{
+	dst->at = src->at;
+	dst->live = src->live;
+	dst->windows = src->windows;
+	for (int k = 0; k < M_KIND_COUNT; k++) {
+		const struct m_vec *v = &src->kinds[k];
+
+		if (!(kinds & SNAPSHOT_KIND(k)))
+			continue;
+		m_vec_clear(&dst->kinds[k]);
+		for (size_t i = 0; i < v->n; i++)
+			m_vec_push_copy(&dst->kinds[k], m_vec_at(v, i));
+	}
+}
+
 static const char *
 snapshot_rec_instance(enum m_kind kind, const void *rec)
 {
@@ -51,15 +70,28 @@ snapshot_rec_instance(enum m_kind kind, const void *rec)
 	return f != NULL ? *(char *const *)m_field_cptr(f, rec) : NULL;
 }
 
-int64_t
-snapshot_fact_time(enum m_kind kind, const void *rec)
+/* The field a fact's time is in, or NULL. */
+static const struct m_field *
+snapshot_time_field(enum m_kind kind)
 {
 	const struct m_type *t = m_kind_type(kind);
 	const struct m_field *f = m_field_find(t, "time");
 
 	if (f == NULL)
 		f = m_field_find(t, "updated_at");
-	return f != NULL && f->type == M_TIME ? *(const int64_t *)m_field_cptr(f, rec) : 0;
+	return f != NULL && f->type == M_TIME ? f : NULL;
+}
+
+static int64_t
+snapshot_time_of(const struct m_field *f, const void *rec)
+{
+	return f != NULL ? *(const int64_t *)m_field_cptr(f, rec) : 0;
+}
+
+int64_t
+snapshot_fact_time(enum m_kind kind, const void *rec)
+{
+	return snapshot_time_of(snapshot_time_field(kind), rec);
 }
 
 static int64_t
@@ -87,7 +119,7 @@ snapshot_session_carry(const struct m_index *old, struct m_session *fresh, int64
 		fresh->last_seen = polled_at;
 }
 
-static void
+static int
 snapshot_apply_state(struct snapshot *s, const struct batch *b, enum m_kind kind)
 {
 	struct m_vec *v = &s->kinds[kind];
@@ -97,7 +129,7 @@ snapshot_apply_state(struct snapshot *s, const struct batch *b, enum m_kind kind
 	size_t keep = 0;
 
 	if (in->n == 0 && !batch_is_complete(b, kind))
-		return;
+		return 0;
 	/* Move the records being replaced aside (no copies), keeping the
 	 * rest in order; the new ones take what they carry over from them. */
 	m_index_build(&in_ix, in);
@@ -125,9 +157,10 @@ snapshot_apply_state(struct snapshot *s, const struct batch *b, enum m_kind kind
 	}
 	m_index_free(&old_ix);
 	m_vec_free(&old);
+	return 1;
 }
 
-static void
+static int
 snapshot_apply_append(struct snapshot *s, const struct batch *b, enum m_kind kind)
 {
 	struct m_vec *v = &s->kinds[kind];
@@ -136,7 +169,7 @@ snapshot_apply_append(struct snapshot *s, const struct batch *b, enum m_kind kin
 	struct m_index ix;
 
 	if (in->n == 0)
-		return;
+		return 0;
 	m_index_build(&ix, v);
 	for (size_t i = 0; i < in->n; i++) {
 		const void *rec = m_vec_at(in, i);
@@ -158,36 +191,49 @@ snapshot_apply_append(struct snapshot *s, const struct batch *b, enum m_kind kin
 		m_index_add(&ix, v->n - 1);
 	}
 	m_index_free(&ix);
+	return 1;
 }
 
-void
+snapshot_kinds
 snapshot_apply(struct snapshot *s, const struct batch *b)
 {
+	snapshot_kinds changed = 0;
+
 	for (int k = 0; k < M_KIND_COUNT; k++) {
-		if (m_kind_flow((enum m_kind)k) == M_APPEND)
-			snapshot_apply_append(s, b, (enum m_kind)k);
-		else
-			snapshot_apply_state(s, b, (enum m_kind)k);
+		int c = m_kind_flow((enum m_kind)k) == M_APPEND ?
+		    snapshot_apply_append(s, b, (enum m_kind)k) :
+		    snapshot_apply_state(s, b, (enum m_kind)k);
+
+		if (c)
+			changed |= SNAPSHOT_KIND(k);
 	}
+	return changed;
 }
 
-void
+snapshot_kinds
 snapshot_advance(struct snapshot *s, int64_t at)
 {
+	snapshot_kinds dropped = 0;
+
 	s->at = at;
 	for (int k = 0; k < M_KIND_COUNT; k++) {
 		struct m_vec *v = &s->kinds[k];
 		int64_t window = snapshot_window(s, (enum m_kind)k);
+		const struct m_field *f;
 
-		if (window == 0)
+		if (window == 0 || v->n == 0)
 			continue;
+		f = snapshot_time_field((enum m_kind)k);
 		for (size_t i = v->n; i-- > 0;) {
-			int64_t t = snapshot_fact_time((enum m_kind)k, m_vec_at(v, i));
+			int64_t t = snapshot_time_of(f, m_vec_at(v, i));
 
-			if (t != 0 && t < at - window)
+			if (t != 0 && t < at - window) {
 				m_vec_remove(v, i);
+				dropped |= SNAPSHOT_KIND(k);
+			}
 		}
 	}
+	return dropped;
 }
 
 const struct m_instance *

@@ -32,11 +32,21 @@ void snapshot_free(struct snapshot *s);
 /* Deep copy into uninitialized DST (the UI draws from a copy while
  * pollers update the live one). */
 void snapshot_copy(struct snapshot *dst, const struct snapshot *src);
+/* A set of kinds: bit K for kind K. */
+typedef uint32_t snapshot_kinds;
+#define SNAPSHOT_KIND(k) ((snapshot_kinds)1 << (k))
+#define SNAPSHOT_ALL_KINDS (SNAPSHOT_KIND(M_KIND_COUNT) - 1)
+/* Makes DST (a snapshot) equal to SRC where DST's kinds outside KINDS
+ * already hold what SRC's do: only KINDS are copied, so a copy kept up
+ * to date costs what changed, not the fleet. */
+void snapshot_copy_kinds(struct snapshot *dst, const struct snapshot *src, snapshot_kinds kinds);
 /* Applies a batch by the rules in model/batch.h (records are copied).
- * Sessions keep their first_seen across polls; last_seen is the poll. */
-void snapshot_apply(struct snapshot *s, const struct batch *b);
-/* Moves T to AT and drops facts older than their window before it. */
-void snapshot_advance(struct snapshot *s, int64_t at);
+ * Sessions keep their first_seen across polls; last_seen is the poll.
+ * Returns the kinds that may have changed. */
+snapshot_kinds snapshot_apply(struct snapshot *s, const struct batch *b);
+/* Moves T to AT and drops facts older than their window before it.
+ * Returns the kinds it dropped facts from. */
+snapshot_kinds snapshot_advance(struct snapshot *s, int64_t at);
 
 const struct m_instance *snapshot_instance(const struct snapshot *s, const char *id);
 /* The health record of SOURCE for INSTANCE ("" for fleet-wide), or NULL. */

@@ -170,12 +170,73 @@ test_feed_live_user_batch(void **state)
 	feed_free(f);
 }
 
+/* A copy kept with feed_sync costs what changed: a batch of one kind
+ * copies that kind only (the others are the same memory as before), the
+ * window dropping an old fact copies that kind, and the copy always
+ * equals a whole snapshot taken at the same moment. */
+static void
+test_feed_live_sync_copies_what_changed(void **state)
+{
+	char *why = NULL;
+	struct feed *f = feed_live_new(&why);
+	struct snapshot mine, whole;
+	struct feed_gens gens;
+	struct batch *b;
+	struct m_event *e;
+	struct m_source_health *h;
+	const void *alerts;
+	int64_t now = time_now_ms();
+
+	(void)state;
+	feed_live_apply(f, rules_batch(1000));
+	b = batch_new("rds", now);
+	e = batch_add(b, M_EVENT);
+	m_str_set(&e->source_id, "db-1");
+	m_str_set(&e->message, "failover");
+	e->time = now - 6 * TIME_DAY;	/* the events window is 7 days */
+	feed_live_apply(f, b);
+
+	snapshot_init(&mine, 0, 1);
+	feed_gens_reset(&gens);
+	assert_int_equal(feed_sync(f, &mine, &gens, now), SNAPSHOT_ALL_KINDS);
+	assert_int_equal(mine.kinds[M_ALERT].n, 1);
+	assert_int_equal(mine.kinds[M_EVENT].n, 1);
+	assert_int_equal(mine.at, now);
+	/* Nothing new: nothing copied. */
+	assert_int_equal(feed_sync(f, &mine, &gens, now + 1), 0);
+	assert_int_equal(mine.at, now + 1);
+
+	/* A health batch: only the health is copied. */
+	alerts = mine.kinds[M_ALERT].items;
+	b = batch_new("rds", now + 2);
+	h = batch_add(b, M_SOURCE_HEALTH);
+	m_str_set(&h->source, "rds");
+	m_str_set(&h->instance, "");
+	h->updating = 1;
+	feed_live_apply(f, b);
+	assert_int_equal(feed_sync(f, &mine, &gens, now + 2), SNAPSHOT_KIND(M_SOURCE_HEALTH));
+	assert_ptr_equal(mine.kinds[M_ALERT].items, alerts);
+	assert_int_equal(mine.kinds[M_SOURCE_HEALTH].n, 1);
+
+	/* Two days later the event is out of the window: dropped here too. */
+	assert_int_equal(feed_sync(f, &mine, &gens, now + 2 * TIME_DAY), SNAPSHOT_KIND(M_EVENT));
+	assert_int_equal(mine.kinds[M_EVENT].n, 0);
+
+	feed_snapshot(f, &whole, now + 2 * TIME_DAY);
+	for (int k = 0; k < M_KIND_COUNT; k++)
+		assert_int_equal(mine.kinds[k].n, whole.kinds[k].n);
+	snapshot_free(&whole);
+	snapshot_free(&mine);
+	feed_free(f);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_feed_live_sources_wake_and_fill),
 		cmocka_unit_test(test_feed_live_user_batch),
+		cmocka_unit_test(test_feed_live_sync_copies_what_changed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
