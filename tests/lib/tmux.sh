@@ -10,6 +10,9 @@ RW_TMUX_CONF=$(mktemp "${TMPDIR:-/tmp}/rdswatch-tmux.XXXXXX")
 printf '%s\n' "set -g status off" "set -g remain-on-exit on" \
 	"set -g history-limit 5000" >"$RW_TMUX_CONF"
 
+# Commands name their session exactly (-t =t:): a bare "t" is also
+# matched against window names of whichever session tmux deems current,
+# and with a second session a key sent to "t" can land elsewhere.
 rw_tmux() {
 	tmux -L "$RW_TMUX_SOCK" -f "$RW_TMUX_CONF" "$@"
 }
@@ -28,17 +31,17 @@ rw_tmux_stop() {
 
 # The pane's text as a user sees it (no escape sequences).
 rw_tmux_capture() {
-	rw_tmux capture-pane -p -t t
+	rw_tmux capture-pane -p -t =t:
 }
 
 # The screen and everything scrolled off it.
 rw_tmux_capture_all() {
-	rw_tmux capture-pane -p -S - -t t
+	rw_tmux capture-pane -p -S - -t =t:
 }
 
 # rw_tmux_size: "WxH" of the pane.
 rw_tmux_size() {
-	rw_tmux display-message -p -t t '#{pane_width}x#{pane_height}'
+	rw_tmux display-message -p -t =t: '#{pane_width}x#{pane_height}'
 }
 
 # rw_tmux_wait_for TEXT [SECONDS]: waits until TEXT is on screen.
@@ -54,5 +57,5 @@ rw_tmux_wait_for() {
 }
 
 rw_tmux_pane_dead() {
-	[ "$(rw_tmux display-message -p -t t '#{pane_dead}')" = 1 ]
+	[ "$(rw_tmux display-message -p -t =t: '#{pane_dead}')" = 1 ]
 }

@@ -17,7 +17,7 @@ rw_assert_contains "$screen" "Commands:" "help in tmux"
 while IFS= read -r line; do
 	[ ${#line} -le 80 ] || rw_fail "help line wider than 80 columns: $line"
 done < <("$RDSWATCH" --help)
-rw_tmux kill-session -t t
+rw_tmux kill-session -t =t
 
 rw_tmux_start 80 24 "$RDSWATCH frobnicate; echo rc=\$?"
 rw_tmux_wait_for "rc=2"

@@ -11,7 +11,7 @@ for how in q TERM INT HUP SEGV; do
 	dash_wait_ready
 	pid=$(dash_pid)
 	[ -n "$pid" ] || rw_fail "$how: no rdswatch process"
-	rw_assert_eq "$(rw_tmux display-message -p -t t '#{alternate_on}')" 1 "$how: alternate screen"
+	rw_assert_eq "$(rw_tmux display-message -p -t =t: '#{alternate_on}')" 1 "$how: alternate screen"
 	if [ "$how" = q ]; then
 		dash_keys q
 	else
@@ -26,7 +26,7 @@ for how in q TERM INT HUP SEGV; do
 	screen=$(rw_tmux_capture)
 	rw_assert_not_contains "$screen" "1 Over 2 Alrt" "$how: dashboard left on screen"
 	# Threads and children too: nothing of rdswatch runs.
-	if pgrep -P "$(rw_tmux display-message -p -t t '#{pane_pid}')" >/dev/null 2>&1 &&
+	if pgrep -P "$(rw_tmux display-message -p -t =t: '#{pane_pid}')" >/dev/null 2>&1 &&
 		[ "$(ps -o comm= -p "$pid" 2>/dev/null)" = rdswatch ]; then
 		rw_fail "$how: rdswatch still running"
 	fi

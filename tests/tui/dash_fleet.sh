@@ -11,16 +11,16 @@ export LANG=C.UTF-8 LC_ALL=C.UTF-8
 
 dash_start 200 60 env TERM=xterm-256color "$DASH_FIXTURE"
 dash_wait_ready
-title=$(rw_tmux display-message -p -t t '#{pane_title}')
+title=$(rw_tmux display-message -p -t =t: '#{pane_title}')
 
 # A new critical alert: in reverse video at first (SGR 7 on its line),
 # then not, the word CRIT there throughout.
-banner=$(rw_tmux capture-pane -e -p -t t | sed -n 59p)
+banner=$(rw_tmux capture-pane -e -p -t =t: | sed -n 59p)
 rw_assert_contains "$banner" "CRIT 1 active critical alert: Plaintext session" "banner"
 reverse='\e\[(?:\d+;)*7(?:;\d+)*m'	# SGR 7 as a whole parameter
 grep -qP "$reverse" <<<"$banner" || rw_fail "new critical alert not in reverse video"
 sleep 6
-banner=$(rw_tmux capture-pane -e -p -t t | sed -n 59p)
+banner=$(rw_tmux capture-pane -e -p -t =t: | sed -n 59p)
 rw_assert_contains "$banner" "CRIT 1 active critical alert" "banner later"
 grep -qP "$reverse" <<<"$banner" && rw_fail "still in reverse video after the attention period"
 # Critical is coloured (white on red in the default theme) as well.
@@ -42,7 +42,7 @@ dash_wait_line 2 "filter /pwned/"
 dash_keys Enter
 rw_tmux_wait_for 'evil\x1b]0;pwned\x07role' 5
 rw_assert_contains "$(rw_tmux_capture)" 'raw\x1b[31mapp' "unsanitized application name"
-rw_assert_eq "$(rw_tmux display-message -p -t t '#{pane_title}')" "$title" "pane title"
+rw_assert_eq "$(rw_tmux display-message -p -t =t: '#{pane_title}')" "$title" "pane title"
 dash_keys Escape Escape
 # Quick filter: no TLS lists exactly the plaintext sessions.
 dash_keys t

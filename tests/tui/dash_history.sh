@@ -101,28 +101,28 @@ pid3=$(dash_pid)
 rw_tmux new-session -d -s u -x 200 -y 24 "${DASH[*]@Q}; echo \$? >$RW_TMP/rc2" ||
 	rw_fail "second session"
 for ((i = 0; i < 100; i++)); do
-	case "$(rw_tmux capture-pane -p -t u | tail -n 1)" in
+	case "$(rw_tmux capture-pane -p -t =u: | tail -n 1)" in
 	*"not recording: history in use by pid $pid3"*) break ;;
 	esac
 	sleep 0.1
 done
-line=$(rw_tmux capture-pane -p -t u | tail -n 1)
+line=$(rw_tmux capture-pane -p -t =u: | tail -n 1)
 rw_assert_contains "$line" "not recording: history in use by pid $pid3" "second dashboard's note"
-rw_tmux send-keys -t u 2
+rw_tmux send-keys -t =u: 2
 for ((i = 0; i < 50; i++)); do
-	rw_tmux capture-pane -p -t u | grep -q 'automated backups off' && break
+	rw_tmux capture-pane -p -t =u: | grep -q 'automated backups off' && break
 	sleep 0.1
 done
-rw_assert_contains "$(rw_tmux capture-pane -p -t u | grep 'automated backups off' | head -n 1)" \
+rw_assert_contains "$(rw_tmux capture-pane -p -t =u: | grep 'automated backups off' | head -n 1)" \
 	"acked" "second dashboard's state from history"
-rw_tmux send-keys -t u q
+rw_tmux send-keys -t =u: q
 dash_keys q
 rw_assert_eq "$(dash_wait_exit "$pid3")" 0 "first dashboard's exit"
 for ((i = 0; i < 100; i++)); do
 	[ -s "$RW_TMP/rc2" ] && break
 	sleep 0.1
 done
-[ -s "$RW_TMP/rc2" ] || rw_fail "second dashboard did not exit; its screen:"$'\n'"$(rw_tmux capture-pane -p -t u)"
+[ -s "$RW_TMP/rc2" ] || rw_fail "second dashboard did not exit; its screen:"$'\n'"$(rw_tmux capture-pane -p -t =u:)"
 rw_assert_eq "$(cat "$RW_TMP/rc2")" 0 "second dashboard's exit"
 
 # 4. The endpoint answers again: once polls land the note goes, and the

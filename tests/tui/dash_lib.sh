@@ -32,7 +32,7 @@ EOF
 # The pid of the program the pane's wrapper runs (empty once it exited).
 dash_pid() {
 	local shell
-	shell=$(rw_tmux display-message -p -t t '#{pane_pid}')
+	shell=$(rw_tmux display-message -p -t =t: '#{pane_pid}')
 	ps -o pid= --ppid "$shell" 2>/dev/null | tr -d ' ' | head -n 1
 }
 
@@ -42,7 +42,7 @@ dash_wait_ready() {
 }
 
 dash_keys() {
-	rw_tmux send-keys -t t "$@"
+	rw_tmux send-keys -t =t: "$@"
 }
 
 # dash_key_wait KEY TEXT: presses KEY and waits for TEXT.
@@ -75,7 +75,7 @@ dash_wait_exit() {
 	local pid=$1 out rc
 	rw_tmux_wait_for "END" 15
 	out=$(rw_tmux_capture_all)
-	rw_assert_eq "$(rw_tmux display-message -p -t t '#{alternate_on}')" 0 "alternate screen left"
+	rw_assert_eq "$(rw_tmux display-message -p -t =t: '#{alternate_on}')" 0 "alternate screen left"
 	grep -qE '(^| )echo( |$)' <<<"$out" || rw_fail "echo is off after exit:"$'\n'"$out"
 	grep -qE '(^| )icanon( |$)' <<<"$out" || rw_fail "canonical mode is off after exit:"$'\n'"$out"
 	grep -qE '(^| )-echo( |$)' <<<"$out" && rw_fail "echo is off after exit:"$'\n'"$out"
@@ -89,7 +89,7 @@ dash_wait_exit() {
 # SGR colour parameters (30-49, 90-107, 38;5;N, 48;5;N) in the pane,
 # one per line; default colours (39, 49) do not count.
 dash_colours() {
-	rw_tmux capture-pane -e -p -t t | /usr/bin/python3 -c '
+	rw_tmux capture-pane -e -p -t =t: | /usr/bin/python3 -c '
 import re, sys
 for seq in re.findall(r"\x1b\[([0-9;:]*)m", sys.stdin.read()):
     p = [x for x in re.split(r"[;:]", seq) if x != ""]

@@ -62,7 +62,7 @@ for how in env --no-color vt100; do
 	colours=$(dash_colours)
 	[ -z "$colours" ] || rw_fail "$how: colour codes: $(sort -u <<<"$colours" | tr '\n' ' ')"
 	# Roles still show: the header and the selected tab as attributes.
-	rw_tmux capture-pane -e -p -t t | grep -q $'\e\\[[0-9;]*[147]' ||
+	rw_tmux capture-pane -e -p -t =t: | grep -q $'\e\\[[0-9;]*[147]' ||
 		rw_fail "$how: no attributes either"
 	dash_keys q
 	rw_assert_eq "$(dash_wait_exit "")" 0 "$how: exit"

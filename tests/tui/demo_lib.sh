@@ -72,7 +72,7 @@ demo_wait_pids() {
 demo_filter_count() {
 	local re=$1 n i
 	dash_keys /
-	rw_tmux send-keys -t t -l "$re"
+	rw_tmux send-keys -t =t: -l "$re"
 	dash_keys Enter
 	dash_wait_line 2 "filter /"
 	for ((i = 0; i < 150; i++)); do

@@ -27,10 +27,10 @@ rw_assert_eq "$(dash_wait_exit "")" 0 "80x24: exit"
 # --- 200x60, and after 200x60 -> 80x24 -> 200x60 ---------------------------
 dash_start 200 60 env TERM=screen LANG=C.UTF-8 LC_ALL=C.UTF-8 "$DEMO_RDSWATCH"
 demo_check "200x60"
-rw_tmux resize-window -t t -x 80 -y 24
+rw_tmux resize-window -t =t: -x 80 -y 24
 dash_wait_line 24 "UTC"
 dash_wait_line 1 "1 Over 2 Alrt"
-rw_tmux resize-window -t t -x 200 -y 60
+rw_tmux resize-window -t =t: -x 200 -y 60
 dash_wait_line 60 "UTC"
 dash_wait_line 1 "1 Overview 2 Alerts"
 rw_assert_eq "$(rw_tmux_size)" 200x60 "pane size after resizing"
@@ -78,7 +78,7 @@ EOF
 	rw_fail "could not open the hostile session"
 dash_start 200 60 env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 "$DEMO_RDSWATCH"
 dash_wait_ready 30
-title=$(rw_tmux display-message -p -t t '#{pane_title}')
+title=$(rw_tmux display-message -p -t =t: '#{pane_title}')
 dash_keys 3
 dash_wait_line 2 "Sessions"
 rw_tmux_wait_for 'pg_sleep(86400) /* \x1b[2J\x1b]0;pwned\x07 */' 30
@@ -95,7 +95,7 @@ dash_keys Escape Escape
 dash_keys 2
 dash_wait_line 2 "Alerts"
 rw_tmux_wait_for 'as evil\x1b]0;pwned\x07role' 30
-rw_assert_eq "$(rw_tmux display-message -p -t t '#{pane_title}')" "$title" "pane title"
+rw_assert_eq "$(rw_tmux display-message -p -t =t: '#{pane_title}')" "$title" "pane title"
 
 # --- the endpoint throttling everything, the logs service hanging ----------
 /usr/bin/python3 - "$FAKEAWS_CONTROL" <<'EOF' || rw_fail "could not set the faults"
@@ -150,10 +150,10 @@ dash_wait_line 2 "Health"
 for src in rds logs guardduty ec2; do
 	for ((i = 0; i < 120; i++)); do
 		line=$(rw_tmux_capture | grep -E "^source +$src +\(fleet\)" | head -n 1)
-		grep -qE "FAIL +failing ([0-9]+[smhd]|never)" <<<"$line" && break
+		grep -qE "FAIL +failing,? ([0-9]+[smhd]|never)" <<<"$line" && break
 		sleep 0.5
 	done
-	grep -qE "FAIL +failing ([0-9]+[smhd]|never)" <<<"$line" ||
+	grep -qE "FAIL +failing,? ([0-9]+[smhd]|never)" <<<"$line" ||
 		rw_fail "source $src not shown failing with its age:"$'\n'"$(rw_tmux_capture)"
 done
 rw_assert_contains "$(rw_tmux_capture | grep -E '^source +logs ')" "no complete answer" "the hanging logs service"
