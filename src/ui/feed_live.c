@@ -304,17 +304,6 @@ feed_live_start(struct feed *f)
 	pthread_mutex_unlock(&l->ctl);
 }
 
-static void
-feed_live_snapshot(struct feed *f, struct snapshot *out, int64_t now)
-{
-	struct feed_live *l = (struct feed_live *)f;
-
-	pthread_mutex_lock(&l->lock);
-	feed_live_changed(l, snapshot_advance(&l->snap, now));
-	snapshot_copy(out, &l->snap);
-	pthread_mutex_unlock(&l->lock);
-}
-
 static snapshot_kinds
 feed_live_sync(struct feed *f, struct snapshot *out, struct feed_gens *gens, int64_t now)
 {
@@ -331,6 +320,17 @@ feed_live_sync(struct feed *f, struct snapshot *out, struct feed_gens *gens, int
 	*gens = l->gens;
 	pthread_mutex_unlock(&l->lock);
 	return stale;
+}
+
+/* A whole copy: a sync of a copy that holds nothing yet. */
+static void
+feed_live_snapshot(struct feed *f, struct snapshot *out, int64_t now)
+{
+	struct feed_gens none;
+
+	snapshot_init(out, now, 1);
+	feed_gens_reset(&none);
+	feed_live_sync(f, out, &none, now);
 }
 
 static int

@@ -30,18 +30,6 @@ snapshot_free(struct snapshot *s)
 		m_vec_free(&s->kinds[k]);
 }
 
-void
-snapshot_copy(struct snapshot *dst, const struct snapshot *src)
-{
-	snapshot_init(dst, src->at, src->live);
-	dst->windows = src->windows;
-	for (int k = 0; k < M_KIND_COUNT; k++) {
-		const struct m_vec *v = &src->kinds[k];
-
-		for (size_t i = 0; i < v->n; i++)
-			m_vec_push_copy(&dst->kinds[k], m_vec_at(v, i));
-	}
-}
 
 _Static_assert(M_KIND_COUNT < 32, "snapshot_kinds holds a bit per kind");
 
@@ -60,6 +48,13 @@ snapshot_copy_kinds(struct snapshot *dst, const struct snapshot *src, snapshot_k
 		for (size_t i = 0; i < v->n; i++)
 			m_vec_push_copy(&dst->kinds[k], m_vec_at(v, i));
 	}
+}
+
+void
+snapshot_copy(struct snapshot *dst, const struct snapshot *src)
+{
+	snapshot_init(dst, src->at, src->live);
+	snapshot_copy_kinds(dst, src, SNAPSHOT_ALL_KINDS);
 }
 
 static const char *
