@@ -33,14 +33,7 @@ screen=$(rw_tmux_capture)
 rw_assert_contains "$screen" 'evil\x1b' "hostile role"
 rw_assert_contains "$screen" 'select 1 \x1b[2J\x1b]0;pwned\x07' "hostile query"
 rw_assert_contains "$screen" 'raw\x1b[3' "unsanitized application name"
-# ESC[2J did not clear the screen: the tab bar and status line are there.
-rw_assert_contains "$(dash_line 1)" "1 Overview" "tab bar after hostile text"
-rw_assert_contains "$(dash_line 60)" "UTC" "status line after hostile text"
-# The detail view shows the whole role name, escaped.
-dash_keys / 'pwned' Enter
-dash_wait_line 2 "filter /pwned/"
-dash_keys Enter
-rw_tmux_wait_for 'evil\x1b]0;pwned\x07role' 5
+dash_assert_hostile_role 60
 rw_assert_contains "$(rw_tmux_capture)" 'raw\x1b[31mapp' "unsanitized application name"
 rw_assert_eq "$(rw_tmux display-message -p -t =t: '#{pane_title}')" "$title" "pane title"
 dash_keys Escape Escape

@@ -157,3 +157,17 @@ dash_assert_8_colours() {
 dash_signal_status() {
 	echo $((128 + $(kill -l "$1")))
 }
+
+# dash_assert_hostile_role ROWS: on a Sessions pane showing the role
+# evil ESC]0;pwned BEL role, ESC[2J and friends cleared nothing (the tab
+# bar on line 1 and the status line on line ROWS are there), and the
+# filtered session's detail view shows the role whole, escaped; leaves
+# the detail view open.
+dash_assert_hostile_role() {
+	rw_assert_contains "$(dash_line 1)" "1 Overview" "tab bar after hostile text"
+	rw_assert_contains "$(dash_line "$1")" "UTC" "status line after hostile text"
+	dash_keys / 'pwned' Enter
+	dash_wait_line 2 "filter /pwned/"
+	dash_keys Enter
+	rw_tmux_wait_for 'evil\x1b]0;pwned\x07role' 5
+}
