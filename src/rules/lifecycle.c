@@ -111,6 +111,18 @@ lifecycle_find(const struct snapshot *s, const char *key)
 void
 lifecycle_reconcile(const struct snapshot *cur, struct batch *b)
 {
+	int changed = 0;
+
+	/* Under the feed's lock on every rules batch: almost always nothing
+	 * changed since the copy, which one pass tells. */
+	M_VEC_EACH(&cur->kinds[M_ALERT], const struct m_alert, c) {
+		if (c->updated_at >= b->polled_at) {
+			changed = 1;
+			break;
+		}
+	}
+	if (!changed)
+		return;
 	M_VEC_EACH(&b->kinds[M_ALERT], struct m_alert, a) {
 		const struct m_alert *now_there = lifecycle_find(cur, a->key);
 
