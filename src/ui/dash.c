@@ -315,13 +315,15 @@ dash_replay_at(const struct dash *d)
 	return d->replay ? d->replay_at : 0;
 }
 
-void
+int
 dash_refresh(struct dash *d, int64_t now)
 {
+	snapshot_kinds changed;
+
 	d->now = now;
 	if (d->replay) {
 		dash_replay_take(d);
-		return;
+		return 1;
 	}
 	/* Between batches the copy kept is only moved to NOW; a batch costs
 	 * a copy of the kinds it changed, not of the fleet. */
@@ -331,8 +333,10 @@ dash_refresh(struct dash *d, int64_t now)
 		feed_gens_reset(&d->snap_gens);
 		d->snap_live = 1;
 	}
-	if (feed_sync(d->feed, &d->snap, &d->snap_gens, now) & SNAPSHOT_KIND(M_ALERT))
+	changed = feed_sync(d->feed, &d->snap, &d->snap_gens, now);
+	if (changed & SNAPSHOT_KIND(M_ALERT))
 		dash_notice_alerts(d);
+	return changed != 0;
 }
 
 size_t

@@ -35,8 +35,9 @@ struct dash *dash_new(struct feed *feed, const struct dash_config *cfg);
 void dash_free(struct dash *d);
 
 /* Takes a fresh snapshot from the feed (after a wake-up, and every
- * second so ages move) and notes critical alerts that are new. */
-void dash_refresh(struct dash *d, int64_t now);
+ * second so ages move) and notes critical alerts that are new. Returns
+ * whether what it shows changed (beyond the clock). */
+int dash_refresh(struct dash *d, int64_t now);
 /* Handles one key (keys.h). Returns 1 when the user asked to quit. */
 int dash_key(struct dash *d, int key, int64_t now);
 /* A mouse click at ROW, COL (WHEEL -1 up, +1 down, 0 a click). */

@@ -21,6 +21,10 @@
 
 /* A burst of wake-ups (many sources finishing at once) is drawn once. */
 #define TUI_MIN_REFRESH_GAP_MS 100
+/* How long after a wake-up the snapshot is taken: a poll's "updating"
+ * mark and its result, when it is quick, make one frame; a slow poll's
+ * mark is drawn. */
+#define TUI_SETTLE_MS 150
 /* The clock and the ages move every second; the size is re-read then. */
 #define TUI_TICK_MS 1000
 
@@ -211,6 +215,7 @@ tui_draw(struct dash *d, struct canvas *canvas, int64_t now)
 	if (dash_take_redraw(d))
 		clearok(curscr, TRUE);
 	cursor = dash_draw(d, canvas, now);
+	canvas_curses_flush(canvas);
 	if (cursor >= 0) {
 		curs_set(1);
 		wmove(stdscr, canvas->rows - 2, cursor < canvas->cols ? cursor : canvas->cols - 1);
@@ -226,8 +231,8 @@ tui_draw(struct dash *d, struct canvas *canvas, int64_t now)
 static int
 tui_loop(struct dash *d, struct feed *feed, struct canvas *canvas)
 {
-	int64_t last_refresh = 0, last_tick = 0;
-	int dirty = 1, pending = 0;
+	int64_t last_refresh = 0, last_tick = 0, woken = 0;
+	int dirty = 1, pending = 0, tick = 0;
 
 	for (;;) {
 		struct pollfd fds[3] = {
@@ -242,22 +247,28 @@ tui_loop(struct dash *d, struct feed *feed, struct canvas *canvas)
 		if (now - last_tick >= TUI_TICK_MS) {
 			if (tui_check_size())
 				canvas_curses_resize(canvas);
-			pending = 1;
+			tick = 1;
 			last_tick = now - now % TUI_TICK_MS;
 		}
-		if (pending && now - last_refresh >= TUI_MIN_REFRESH_GAP_MS) {
-			dash_refresh(d, now);
+		/* Every tick draws (the clock, the ages); a wake-up draws only
+		 * when the snapshot changed. */
+		if ((tick || (pending && now >= woken + TUI_SETTLE_MS)) &&
+		    now - last_refresh >= TUI_MIN_REFRESH_GAP_MS) {
+			if (dash_refresh(d, now) || tick)
+				dirty = 1;
 			last_refresh = now;
-			pending = 0;
-			dirty = 1;
+			pending = tick = 0;
 		}
 		if (dirty) {
 			tui_draw(d, canvas, now);
 			dirty = 0;
 		}
 		deadline = last_tick + TUI_TICK_MS;
-		if (pending)
+		if (tick)
 			deadline = last_refresh + TUI_MIN_REFRESH_GAP_MS;
+		else if (pending && woken + TUI_SETTLE_MS < deadline)
+			deadline = woken + TUI_SETTLE_MS > last_refresh + TUI_MIN_REFRESH_GAP_MS ?
+			    woken + TUI_SETTLE_MS : last_refresh + TUI_MIN_REFRESH_GAP_MS;
 		if (dash_next_deadline(d) != 0 && dash_next_deadline(d) < deadline)
 			deadline = dash_next_deadline(d);
 		wait = deadline - time_now_ms();
@@ -275,6 +286,8 @@ tui_loop(struct dash *d, struct feed *feed, struct canvas *canvas)
 		}
 		if (fds[1].revents & POLLIN) {
 			feed_drain(feed);
+			if (!pending)
+				woken = time_now_ms();
 			pending = 1;
 		}
 		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))
