@@ -182,6 +182,8 @@ main(int argc, char **argv)
 	}
 	pg_conn_init(&conn, &params);
 	pg_poller_init(&poller, "bench", PG_POLL_QUERY_MAX_DEFAULT, 1);
+	/* Every poll makes every session, as the first poll after a start. */
+	poller.name_unchanged = 0;
 	if (pg_conn_ensure(&conn, time_mono_ms() + 30000, &err) != 0) {
 		fprintf(stderr, "pg_poll_bench: %s\n", err.message);
 		return 1;

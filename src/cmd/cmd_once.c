@@ -217,7 +217,7 @@ cmd_once_carry_alerts(const struct snapshot *past, struct snapshot *snap)
 			m_vec_push_copy(&b->kinds[M_ALERT], a);
 	}
 	/* Not complete: upserted by key under what this run found. */
-	snapshot_apply(snap, b);
+	snapshot_apply(snap, b, NULL);
 	batch_free(b);
 }
 

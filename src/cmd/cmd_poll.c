@@ -24,7 +24,7 @@ cmd_poll_deliver(struct snapshot *snap, const struct cmd_poll_sink *sink, struct
 {
 	if (sink != NULL && sink->prepare != NULL)
 		sink->prepare(sink->prepare_ctx, b);
-	snapshot_apply(snap, b);
+	snapshot_apply(snap, b, NULL);
 	if (sink != NULL && sink->history != NULL)
 		sink->history(sink->history_ctx, b);
 	else

@@ -321,7 +321,7 @@ watch_rules_destroy(struct source *s)
 }
 
 static const struct source_ops watch_rules_ops = {
-	"rules", watch_rules_poll, watch_rules_destroy,
+	"rules", watch_rules_poll, watch_rules_destroy, NULL,
 };
 
 /* The live feed's setup (on its own thread): the fleet's sources (config

@@ -1,5 +1,6 @@
 #include <config.h>
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,8 +24,10 @@ batch_free(struct batch *b)
 {
 	if (b == NULL)
 		return;
-	for (int k = 0; k < M_KIND_COUNT; k++)
+	for (int k = 0; k < M_KIND_COUNT; k++) {
 		m_vec_free(&b->kinds[k]);
+		free(b->same[k].keys);
+	}
 	m_list_free(&b->covers);
 	free(b->source);
 	free(b->region);
@@ -63,6 +66,19 @@ batch_covers(const struct batch *b, const char *instance)
 	return instance != NULL && m_list_contains(&b->covers, instance);
 }
 
+void
+batch_same_add(struct batch *b, enum m_kind kind, uint64_t key, uint64_t content)
+{
+	struct batch_same *s = &b->same[kind];
+
+	if (s->n == s->cap) {
+		s->cap = s->cap != 0 ? s->cap * 2 : 64;
+		s->keys = xreallocarray(s->keys, s->cap, sizeof *s->keys);
+	}
+	s->keys[s->n++] = key;
+	s->sum += content;
+}
+
 size_t
 batch_count(const struct batch *b)
 {
@@ -77,6 +93,25 @@ static int
 batch_same(const char *a, const char *b)
 {
 	return strcmp(a != NULL ? a : "", b != NULL ? b : "") == 0;
+}
+
+static const struct m_field *batch_instance_fields[M_KIND_COUNT];
+static pthread_once_t batch_instance_once = PTHREAD_ONCE_INIT;
+
+static void
+batch_instance_fields_find(void)
+{
+	for (int k = 0; k < M_KIND_COUNT; k++)
+		batch_instance_fields[k] = m_field_find(m_kind_type((enum m_kind)k), "instance");
+}
+
+/* The "instance" field of KIND's records, looked up once (a poll asks
+ * for each of 1,000 sessions). */
+static const struct m_field *
+batch_instance_field(enum m_kind kind)
+{
+	pthread_once(&batch_instance_once, batch_instance_fields_find);
+	return batch_instance_fields[kind];
 }
 
 int
@@ -100,7 +135,7 @@ batch_replaces(const struct batch *b, enum m_kind kind, const void *rec)
 	case M_SOURCE_HEALTH:
 		return 0;
 	default:
-		f = m_field_find(m_kind_type(kind), "instance");
+		f = batch_instance_field(kind);
 		return f != NULL && batch_covers(b, *(char *const *)m_field_cptr(f, rec));
 	}
 }

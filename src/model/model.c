@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/fnv.h"
 #include "core/sanitize.h"
 #include "core/timeutil.h"
 #include "core/xmalloc.h"
@@ -168,22 +169,63 @@ m_equal(const struct m_type *t, const void *a, const void *b)
 	return 1;
 }
 
-static uint64_t
-m_fnv(uint64_t h, const void *data, size_t len)
+static int
+m_field_absent(const struct m_field *f, const void *rec)
 {
-	const unsigned char *p = data;
+	const void *p = m_field_cptr(f, rec);
 
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ULL;
+	switch (f->type) {
+	case M_STR: return *(char *const *)p == NULL;
+	case M_INT: return *(const int64_t *)p == M_INT_NONE;
+	case M_DBL: return isnan(*(const double *)p);
+	case M_TRI: return *(const int *)p == M_TRI_UNKNOWN;
+	case M_TIME: return *(const int64_t *)p == 0;
+	case M_LIST: return ((const struct m_list *)p)->n == 0;
 	}
-	return h;
+	return 0;
+}
+
+int
+m_same_content(const struct m_type *t, const void *old, const void *fresh)
+{
+	for (size_t i = 0; i < t->nfields; i++) {
+		const struct m_field *f = &t->fields[i];
+
+		if (f->flags & M_POLLTIME)
+			continue;
+		if ((f->flags & M_CARRY) && m_field_absent(f, fresh))
+			continue;
+		if (m_field_cmp(f, old, fresh) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+int
+m_copy_polltime(const struct m_type *t, void *dst, const void *src)
+{
+	int differed = 0;
+
+	for (size_t i = 0; i < t->nfields; i++) {
+		const struct m_field *f = &t->fields[i];
+		int64_t *d, v;
+
+		if (!(f->flags & M_POLLTIME))
+			continue;
+		if (f->type != M_TIME)
+			abort();	/* a polltime field is a time (records.h) */
+		d = m_field_ptr(f, dst);
+		v = *(const int64_t *)m_field_cptr(f, src);
+		differed |= *d != v;
+		*d = v;
+	}
+	return differed;
 }
 
 uint64_t
 m_key_hash(const struct m_type *t, const void *rec)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = FNV_OFFSET;
 
 	for (size_t i = 0; i < t->nfields; i++) {
 		const struct m_field *f = &t->fields[i];
@@ -197,8 +239,8 @@ m_key_hash(const struct m_type *t, const void *rec)
 			const char *s = CFIELD(char *, f, rec);
 
 			if (s != NULL)
-				h = m_fnv(h, s, strlen(s));
-			h = m_fnv(h, "\0", 1);
+				h = fnv_add(h, s, strlen(s));
+			h = fnv_add(h, "\0", 1);
 			break;
 		}
 		case M_INT:
@@ -207,7 +249,7 @@ m_key_hash(const struct m_type *t, const void *rec)
 			v = f->type == M_TRI ? CFIELD(int, f, rec) : CFIELD(int64_t, f, rec);
 			for (int k = 0; k < 8; k++)
 				le[k] = (unsigned char)((uint64_t)v >> (8 * k));
-			h = m_fnv(h, le, 8);
+			h = fnv_add(h, le, 8);
 			break;
 		case M_DBL:
 		case M_LIST:
@@ -215,6 +257,51 @@ m_key_hash(const struct m_type *t, const void *rec)
 		}
 	}
 	return h;
+}
+
+static uint64_t
+m_fnv_str(uint64_t h, const char *s)
+{
+	/* NULL and "" differ: a terminator byte only for strings. */
+	return s != NULL ? fnv_add(h, s, strlen(s) + 1) : fnv_add(h, "\xff", 1);
+}
+
+uint64_t
+m_content_hash(const struct m_type *t, const void *rec)
+{
+	uint64_t h = FNV_OFFSET;
+
+	for (size_t i = 0; i < t->nfields; i++) {
+		const struct m_field *f = &t->fields[i];
+		const void *p = m_field_cptr(f, rec);
+
+		if (f->flags & (M_POLLTIME | M_CARRY))
+			continue;
+		switch (f->type) {
+		case M_STR:
+			h = m_fnv_str(h, *(char *const *)p);
+			break;
+		case M_INT:
+		case M_TIME:
+			h = fnv_add(h, p, sizeof(int64_t));
+			break;
+		case M_TRI:
+			h = fnv_add(h, p, sizeof(int));
+			break;
+		case M_DBL:
+			h = fnv_add(h, p, sizeof(double));
+			break;
+		case M_LIST: {
+			const struct m_list *l = p;
+
+			h = fnv_add(h, &l->n, sizeof l->n);
+			for (size_t j = 0; j < l->n; j++)
+				h = m_fnv_str(h, l->v[j]);
+			break;
+		}
+		}
+	}
+	return h | 1;
 }
 
 const struct m_field *

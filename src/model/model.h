@@ -35,6 +35,12 @@ enum m_ftype {
 
 /* Field flags. */
 #define M_KEY  0x1	/* part of the record's natural key */
+/* When a poll saw the record (observed_at, last_seen): it moves with every
+ * poll and is not a change of the record. A scalar (M_TIME). */
+#define M_POLLTIME 0x2
+/* Left absent by a poll and carried over from the record it replaces
+ * (a session's first_seen). */
+#define M_CARRY 0x4
 
 struct m_list {
 	char **v;
@@ -78,8 +84,18 @@ void m_copy(const struct m_type *t, void *dst, const void *src);
 int m_key_cmp(const struct m_type *t, const void *a, const void *b);
 /* Whether every field is equal. */
 int m_equal(const struct m_type *t, const void *a, const void *b);
+/* Whether FRESH, a poll's record, says what OLD (the record it replaces)
+ * says: every field equal but the M_POLLTIME ones, and an M_CARRY field
+ * FRESH leaves absent. */
+int m_same_content(const struct m_type *t, const void *old, const void *fresh);
+/* Copies SRC's M_POLLTIME fields into DST; returns whether one differed. */
+int m_copy_polltime(const struct m_type *t, void *dst, const void *src);
 /* A stable 64-bit hash of the key fields (FNV-1a), for natural-key ids. */
 uint64_t m_key_hash(const struct m_type *t, const void *rec);
+/* A hash of every field but the M_POLLTIME and M_CARRY ones, never 0:
+ * whether a record is the one seen before, without keeping that one (in
+ * memory only; not stable across versions). */
+uint64_t m_content_hash(const struct m_type *t, const void *rec);
 
 const struct m_field *m_field_find(const struct m_type *t, const char *name);
 /* Address of a field inside REC. */

@@ -19,7 +19,7 @@
 	F(account, STR, guardduty_detector_id, 0) \
 	F(account, STR, guardduty_status, 0)          /* ENABLED / DISABLED */ \
 	F(account, TRI, guardduty_rds_protection, 0)  /* RDS_LOGIN_EVENTS feature */ \
-	F(account, TIME, observed_at, 0)
+	F(account, TIME, observed_at, M_POLLTIME)
 
 /* An RDS DB instance or an Aurora cluster, with what the posture checks
  * and the panes read (domain.md section 7). */
@@ -66,7 +66,7 @@
 	F(instance, INT, public_snapshots, 0) \
 	F(instance, INT, unencrypted_snapshots, 0) \
 	F(instance, TIME, created_at, 0) \
-	F(instance, TIME, observed_at, 0)
+	F(instance, TIME, observed_at, M_POLLTIME)
 
 /* A parameter as RDS (DB parameter group) or PostgreSQL (pg_settings)
  * reports it. */
@@ -75,7 +75,7 @@
 	F(parameter, STR, source, M_KEY)        /* "parameter_group" or "pg_settings" */ \
 	F(parameter, STR, name, M_KEY) \
 	F(parameter, STR, value, 0) \
-	F(parameter, TIME, observed_at, 0)
+	F(parameter, TIME, observed_at, M_POLLTIME)
 
 /* A pending maintenance action (DescribePendingMaintenanceActions). */
 #define M_MAINTENANCE_FIELDS(F) \
@@ -86,7 +86,7 @@
 	F(maintenance, TIME, forced_apply_date, 0) \
 	F(maintenance, TIME, current_apply_date, 0) \
 	F(maintenance, STR, opt_in_status, 0) \
-	F(maintenance, TIME, observed_at, 0)
+	F(maintenance, TIME, observed_at, M_POLLTIME)
 
 /* One ingress rule of a VPC security group attached to an instance. */
 #define M_SG_RULE_FIELDS(F) \
@@ -100,7 +100,7 @@
 	F(sg_rule, STR, description, 0) \
 	F(sg_rule, TRI, covers_db_port, 0) \
 	F(sg_rule, TRI, wide_open, 0)           /* 0.0.0.0/0, ::/0 or wider than the threshold */ \
-	F(sg_rule, TIME, observed_at, 0)
+	F(sg_rule, TIME, observed_at, M_POLLTIME)
 
 /* An RDS event (DescribeEvents). */
 #define M_EVENT_FIELDS(F) \
@@ -177,8 +177,8 @@
 	F(session, LIST, blocked_by, 0)         /* pids, as text */ \
 	F(session, STR, query, 0)               /* truncated, literals masked */ \
 	F(session, TRI, insufficient_privilege, 0) \
-	F(session, TIME, first_seen, 0) \
-	F(session, TIME, last_seen, 0)
+	F(session, TIME, first_seen, M_CARRY) \
+	F(session, TIME, last_seen, M_POLLTIME)
 
 /* A metric sample (CloudWatch) for an instance or cluster. */
 #define M_METRIC_FIELDS(F) \
@@ -207,14 +207,14 @@
 	F(pg_health, STR, max_xid_age_database, 0) \
 	F(pg_health, TRI, in_recovery, 0) \
 	F(pg_health, TRI, public_schema_create, 0) \
-	F(pg_health, TIME, observed_at, 0)
+	F(pg_health, TIME, observed_at, M_POLLTIME)
 
 /* Transaction ID age of one database (age(datfrozenxid)). */
 #define M_XID_AGE_FIELDS(F) \
 	F(xid_age, STR, instance, M_KEY) \
 	F(xid_age, STR, database, M_KEY) \
 	F(xid_age, INT, age, 0) \
-	F(xid_age, TIME, observed_at, 0)
+	F(xid_age, TIME, observed_at, M_POLLTIME)
 
 /* A replication slot. */
 #define M_REPL_SLOT_FIELDS(F) \
@@ -225,7 +225,7 @@
 	F(repl_slot, STR, database, 0) \
 	F(repl_slot, TRI, active, 0) \
 	F(repl_slot, INT, retained_wal_bytes, 0) \
-	F(repl_slot, TIME, observed_at, 0)
+	F(repl_slot, TIME, observed_at, M_POLLTIME)
 
 /* The health of one source (and instance, for per-instance sources). */
 #define M_SOURCE_HEALTH_FIELDS(F) \
@@ -257,7 +257,7 @@
 	F(check, STR, status, 0)                /* pass, fail, unknown */ \
 	F(check, STR, severity, 0)              /* of a failure */ \
 	F(check, STR, reason, 0)                /* shows the observed value */ \
-	F(check, TIME, evaluated_at, 0)
+	F(check, TIME, evaluated_at, M_POLLTIME)
 
 /* An alert and its lifecycle. */
 #define M_ALERT_FIELDS(F) \
@@ -269,7 +269,7 @@
 	F(alert, STR, detail, 0) \
 	F(alert, STR, state, 0)                 /* active, acknowledged, snoozed, resolved */ \
 	F(alert, TIME, opened_at, 0) \
-	F(alert, TIME, updated_at, 0) \
+	F(alert, TIME, updated_at, M_POLLTIME) \
 	F(alert, TIME, resolved_at, 0) \
 	F(alert, STR, acked_by, 0) \
 	F(alert, TIME, acked_at, 0) \

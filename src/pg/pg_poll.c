@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/fnv.h"
 #include "core/log.h"
 #include "core/sanitize.h"
 #include "core/timeutil.h"
@@ -65,7 +66,10 @@ pg_poller_init(struct pg_poller *p, const char *instance, size_t query_max, int 
 	p->instance = sanitize_str(instance);
 	p->query_max = query_max;
 	p->mask_literals = mask_literals;
+	p->name_unchanged = 1;
 	buf_init(&p->scratch);
+	pg_seen_init(&p->seen);
+	pg_seen_init(&p->next);
 }
 
 void
@@ -74,6 +78,8 @@ pg_poller_free(struct pg_poller *p)
 	free(p->instance);
 	pg_roles_free(&p->roles);
 	buf_free(&p->scratch);
+	pg_seen_free(&p->seen);
+	pg_seen_free(&p->next);
 	memset(p, 0, sizeof *p);
 }
 
@@ -174,33 +180,99 @@ struct pg_poll_sessions_out {
 	size_t *unknown_idx;
 	uint32_t *unknown_oid;
 	size_t nunknown;
+	/* Sessions made into records: their key and row hash, to be
+	 * remembered with the record's content hash once it is complete. */
+	uint64_t *made_key;
+	uint64_t *made_row;
+	size_t nmade;
 };
+
+/* What a session's record is made from: the row, the name of its
+ * database, and how queries are masked. Its role's name and flags come
+ * from the role cache: a poll after the cache was refreshed names none. */
+static uint64_t
+pg_poll_row_hash(const PGresult *r, int row, const char *db, unsigned mask_flags,
+    size_t query_max)
+{
+	uint64_t h = FNV_OFFSET;
+	int ncols = PQnfields(r);
+
+	for (int c = 0; c < ncols; c++) {
+		int len = PQgetisnull(r, row, c) ? -1 : PQgetlength(r, row, c);
+
+		h = fnv_add(h, &len, sizeof len);
+		if (len > 0)
+			h = fnv_add(h, PQgetvalue(r, row, c), (size_t)len);
+	}
+	if (db != NULL)
+		h = fnv_add(h, db, strlen(db) + 1);
+	h = fnv_add(h, &mask_flags, sizeof mask_flags);
+	return fnv_add(h, &query_max, sizeof query_max);
+}
+
+/* The session's m_key_hash, from the row. */
+static uint64_t
+pg_poll_session_key(const char *instance, int64_t pid, int64_t backend_start)
+{
+	struct m_session k;
+
+	m_init(m_kind_type(M_SESSION), &k);
+	k.instance = (char *)instance;	/* read only by the hash */
+	k.pid = pid;
+	k.backend_start = backend_start;
+	return m_key_hash(m_kind_type(M_SESSION), &k);
+}
 
 /* Rows become sessions; rdswatch's own backend counts as a connection
  * but is no session to watch (its query is this poll). */
 static void
 pg_poll_sessions(struct pg_poller *p, const PGresult *r, const struct pg_poll_db *dbs,
-    size_t ndbs, unsigned mask_flags, int self_pid, struct batch *b,
+    size_t ndbs, unsigned mask_flags, int self_pid, int name, struct batch *b,
     struct pg_poll_sessions_out *o)
 {
 	int rows = PQntuples(r);
 
+	pg_seen_reset(&p->next, (size_t)rows);
+	o->made_key = xreallocarray(NULL, (size_t)rows + 1, sizeof *o->made_key);
+	o->made_row = xreallocarray(NULL, (size_t)rows + 1, sizeof *o->made_row);
 	for (int i = 0; i < rows; i++) {
 		struct m_session *s;
 		const struct pg_role *role;
+		const struct pg_seen_entry *was;
+		struct pg_seen_entry *now;
 		const char *db;
 		uint32_t roleid;
 		int unknown;
+		int64_t pid = pg_poll_int(r, i, S_PID);
+		uint64_t key, row;
 
 		o->count++;
-		if (atoi(PQgetvalue(r, i, S_PID)) == self_pid)
+		if (pid == self_pid)
 			continue;
-		s = batch_add(b, M_SESSION);
 		roleid = (uint32_t)strtoul(PQgetvalue(r, i, S_USESYSID), NULL, 10);
 		role = pg_roles_find(&p->roles, roleid);
 		unknown = role == NULL && !PQgetisnull(r, i, S_USESYSID) &&
 		    !pg_roles_missing(&p->roles, roleid);
 		db = pg_poll_db_name(dbs, ndbs, (uint32_t)strtoul(PQgetvalue(r, i, S_DATID), NULL, 10));
+		key = pg_poll_session_key(p->instance, pid, pg_poll_time(r, i, S_BACKEND_START));
+		row = pg_poll_row_hash(r, i, db, mask_flags, p->query_max);
+		if (name && (was = pg_seen_find(&p->seen, key)) != NULL && was->row == row &&
+		    !pg_seen_find(&p->next, key)) {
+			/* As the last poll saw it: named, not made again. */
+			now = pg_seen_put(&p->next, key);
+			*now = *was;
+			batch_same_add(b, M_SESSION, key, was->content);
+			o->insufficient += was->insufficient != 0;
+			if (was->xact_start != 0 &&
+			    (o->oldest_xact == 0 || was->xact_start < o->oldest_xact)) {
+				o->oldest_xact = was->xact_start;
+				o->oldest_pid = pid;
+			}
+			continue;
+		}
+		o->made_key[o->nmade] = key;
+		o->made_row[o->nmade++] = row;
+		s = batch_add(b, M_SESSION);
 
 		s->instance = xstrdup(p->instance);
 		s->pid = pg_poll_int(r, i, S_PID);
@@ -300,6 +372,34 @@ out:
 	return rc;
 }
 
+/* The sessions this poll made into records join the ones it named: the
+ * next poll compares its rows with them. A poll that named none carried
+ * every session; the next such is due in PG_POLL_FULL_MS. */
+static void
+pg_poll_remember(struct pg_poller *p, const struct batch *b, const struct pg_poll_sessions_out *o,
+    int name)
+{
+	const struct m_vec *v = &b->kinds[M_SESSION];
+	struct pg_seen swap;
+
+	for (size_t i = 0; i < o->nmade && i < v->n; i++) {
+		const struct m_session *s = m_vec_at(v, i);
+		struct pg_seen_entry *e = pg_seen_put(&p->next, o->made_key[i]);
+
+		e->row = o->made_row[i];
+		e->content = m_content_hash(v->type, s);
+		e->xact_start = s->xact_start;
+		e->insufficient = s->insufficient_privilege == 1;
+	}
+	swap = p->seen;
+	p->seen = p->next;
+	p->next = swap;
+	if (!name) {
+		p->full_due = time_mono_ms() + PG_POLL_FULL_MS;
+		p->roles_at = p->roles.loaded_at;
+	}
+}
+
 int
 pg_poller_poll(struct pg_poller *p, struct pg_conn *c, struct batch *b, int64_t deadline,
     struct rw_error *err)
@@ -307,14 +407,16 @@ pg_poller_poll(struct pg_poller *p, struct pg_conn *c, struct batch *b, int64_t 
 	PGresult *res[R_COUNT], **r = res;
 	size_t n, ndbs = 0;
 	struct pg_poll_db *dbs = NULL;
-	struct pg_poll_sessions_out so = { 0, 0, 0, M_INT_NONE, NULL, NULL, 0 };
+	struct pg_poll_sessions_out so = { 0, 0, 0, M_INT_NONE, NULL, NULL, 0, NULL, NULL, 0 };
 	struct m_pg_health *h;
 	int64_t max_age = M_INT_NONE, server_now;
 	const char *max_age_db = NULL;
 	unsigned mask_flags;
-	int rows;
+	int rows, name, rc = -1;
 
 	pg_roles_expire(&p->roles, time_mono_ms());
+	name = p->name_unchanged && p->full_due != 0 && time_mono_ms() < p->full_due &&
+	    p->roles.loaded_at == p->roles_at;
 	if (pg_conn_query(c, pg_poll_sql, res, R_COUNT, &n, deadline, err) != 0)
 		return -1;
 	if (n != R_COUNT)
@@ -349,7 +451,8 @@ pg_poller_poll(struct pg_poller *p, struct pg_conn *c, struct batch *b, int64_t 
 	mask_flags = p->mask_literals ? PG_MASK_LITERALS : 0;
 	if (strcmp(PQgetvalue(r[R_HEALTH], 0, 8), "off") == 0)
 		mask_flags |= PG_MASK_BACKSLASH;
-	pg_poll_sessions(p, r[R_SESSIONS], dbs, ndbs, mask_flags, PQbackendPID(c->conn), b, &so);
+	pg_poll_sessions(p, r[R_SESSIONS], dbs, ndbs, mask_flags, PQbackendPID(c->conn), name, b,
+	    &so);
 
 	h = batch_add(b, M_PG_HEALTH);
 	h->instance = xstrdup(p->instance);
@@ -405,19 +508,20 @@ pg_poller_poll(struct pg_poller *p, struct pg_conn *c, struct batch *b, int64_t 
 	free(dbs);
 	pg_conn_results_clear(res, n);
 
-	if (so.nunknown > 0) {
-		int rc = pg_poll_fill_roles(p, c, b, &so, deadline, err);
-
-		free(so.unknown_idx);
-		free(so.unknown_oid);
-		if (rc != 0)
-			return -1;
-	}
+	if (so.nunknown > 0 && pg_poll_fill_roles(p, c, b, &so, deadline, err) != 0)
+		goto out;
+	pg_poll_remember(p, b, &so, name);
 	batch_mark_complete(b, M_SESSION);
 	batch_mark_complete(b, M_PG_HEALTH);
 	batch_mark_complete(b, M_XID_AGE);
 	batch_mark_complete(b, M_REPL_SLOT);
-	return 0;
+	rc = 0;
+out:
+	free(so.unknown_idx);
+	free(so.unknown_oid);
+	free(so.made_key);
+	free(so.made_row);
+	return rc;
 shape:
 	pg_conn_results_clear(res, n);
 	err_set(err, ERR_PARSE, "postgresql", "query", "unexpected shape of the poll's results");

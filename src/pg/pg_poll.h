@@ -18,6 +18,7 @@
 #include "model/batch.h"
 #include "pg/pg_conn.h"
 #include "pg/pg_roles.h"
+#include "pg/pg_seen.h"
 
 /* The poll's statements, for the bench's bare
  * libpq fetch of the same rows and for tests that look at what the
@@ -27,12 +28,23 @@ extern const char pg_poll_sql[];
 
 #define PG_POLL_QUERY_MAX_DEFAULT 512
 
+/* Every session is carried in full at least this often, so a consumer
+ * that missed a batch (model/batch.h) holds them all again soon. */
+#define PG_POLL_FULL_MS (60 * 1000LL)
+
 struct pg_poller {
 	char *instance;		/* sanitized */
 	size_t query_max;	/* bytes of query text kept; 0: none */
 	int mask_literals;
 	struct pg_roles roles;
 	struct buf scratch;	/* reused for every row's query text */
+	/* 1 (the default): a session unchanged since the last poll is named
+	 * in the batch, not carried (batch_same_add); 0: all carried. */
+	int name_unchanged;
+	struct pg_seen seen;	/* the last poll's sessions */
+	struct pg_seen next;	/* this poll's, becoming SEEN when it succeeds */
+	int64_t full_due;	/* time_mono_ms of the next poll carrying all */
+	int64_t roles_at;	/* the role cache's loaded_at then */
 };
 
 void pg_poller_init(struct pg_poller *p, const char *instance, size_t query_max,

@@ -392,7 +392,7 @@ cloudwatch_destroy(struct source *s)
 }
 
 const struct source_ops cloudwatch_source_ops = {
-	"cloudwatch", cloudwatch_poll, cloudwatch_destroy,
+	"cloudwatch", cloudwatch_poll, cloudwatch_destroy, NULL,
 };
 
 struct source *

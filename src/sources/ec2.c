@@ -220,7 +220,7 @@ ec2_destroy(struct source *s)
 }
 
 const struct source_ops ec2_source_ops = {
-	"ec2", ec2_poll, ec2_destroy,
+	"ec2", ec2_poll, ec2_destroy, NULL,
 };
 
 struct source *

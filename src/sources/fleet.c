@@ -52,14 +52,14 @@ fleet_error_destroy(struct source *s)
 
 /* One vtable per kind, since a vtable names its kind. */
 static const struct source_ops fleet_error_ops[] = {
-	{ "aws", fleet_error_poll, fleet_error_destroy },
-	{ "rds", fleet_error_poll, fleet_error_destroy },
-	{ "cloudwatch", fleet_error_poll, fleet_error_destroy },
-	{ "logs", fleet_error_poll, fleet_error_destroy },
-	{ "guardduty", fleet_error_poll, fleet_error_destroy },
-	{ "ec2", fleet_error_poll, fleet_error_destroy },
-	{ "pg", fleet_error_poll, fleet_error_destroy },
-	{ "pglog", fleet_error_poll, fleet_error_destroy },
+	{ "aws", fleet_error_poll, fleet_error_destroy, NULL },
+	{ "rds", fleet_error_poll, fleet_error_destroy, NULL },
+	{ "cloudwatch", fleet_error_poll, fleet_error_destroy, NULL },
+	{ "logs", fleet_error_poll, fleet_error_destroy, NULL },
+	{ "guardduty", fleet_error_poll, fleet_error_destroy, NULL },
+	{ "ec2", fleet_error_poll, fleet_error_destroy, NULL },
+	{ "pg", fleet_error_poll, fleet_error_destroy, NULL },
+	{ "pglog", fleet_error_poll, fleet_error_destroy, NULL },
 };
 
 struct source *

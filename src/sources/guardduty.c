@@ -232,7 +232,7 @@ guardduty_destroy(struct source *s)
 }
 
 const struct source_ops guardduty_source_ops = {
-	"guardduty", guardduty_poll, guardduty_destroy,
+	"guardduty", guardduty_poll, guardduty_destroy, NULL,
 };
 
 struct source *

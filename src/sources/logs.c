@@ -513,7 +513,7 @@ logs_destroy(struct source *s)
 }
 
 const struct source_ops logs_source_ops = {
-	"logs", logs_poll, logs_destroy,
+	"logs", logs_poll, logs_destroy, NULL,
 };
 
 struct source *

@@ -40,9 +40,26 @@ pg_source_poll(struct source *s, struct batch *b, int64_t deadline, struct rw_er
 	if (rc == 0)
 		rc = pg_poller_poll(&ps->poller, &ps->conn, b, deadline, err);
 	s->calls += ps->conn.queries - queries;
-	if (rc != 0)
+	if (rc != 0) {
 		pg_source_down(ps, b);
+		/* What the batch names must be what consumers hold: after a
+		 * failure, carry everything again. */
+		ps->poller.full_due = 0;
+	}
 	return rc;
+}
+
+/* The batch never reached anyone: the next carries every session. */
+static void
+pg_source_discarded(struct source *s)
+{
+	((struct pg_source *)s->priv)->poller.full_due = 0;
+}
+
+void
+pg_source_name_unchanged(struct source *s, int yes)
+{
+	((struct pg_source *)s->priv)->poller.name_unchanged = yes;
 }
 
 static void
@@ -60,7 +77,7 @@ pg_source_destroy(struct source *s)
 }
 
 const struct source_ops pg_source_ops = {
-	"pg", pg_source_poll, pg_source_destroy,
+	"pg", pg_source_poll, pg_source_destroy, pg_source_discarded,
 };
 
 int

@@ -29,6 +29,11 @@ int pg_source_wanted(const struct config *cfg, const char *instance, struct rw_e
 struct source *pg_source_new(const struct config *cfg, const char *instance, const char *host,
     int port, const char *region, struct rw_error *err);
 
+/* YES 1 (the default): a poll of S (a pg source) names the sessions
+ * unchanged since the last poll instead of carrying them (model/batch.h);
+ * 0: every poll carries them all, for callers that read batches themselves. */
+void pg_source_name_unchanged(struct source *s, int yes);
+
 /* The same from resolved parameters (taken over, also on failure), for
  * callers that bring their own credential provider. */
 struct source *pg_source_new_params(struct pg_params *p, const struct config *cfg,

@@ -189,7 +189,7 @@ pglog_destroy(struct source *s)
 }
 
 const struct source_ops pglog_source_ops = {
-	"pglog", pglog_poll, pglog_destroy,
+	"pglog", pglog_poll, pglog_destroy, NULL,
 };
 
 struct source *

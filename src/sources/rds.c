@@ -626,7 +626,7 @@ rds_destroy(struct source *s)
 }
 
 const struct source_ops rds_source_ops = {
-	"rds", rds_poll, rds_destroy,
+	"rds", rds_poll, rds_destroy, NULL,
 };
 
 struct source *

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -13,7 +14,9 @@
 
 /* A poll that returns later than this past its deadline is abandoned. */
 #define SCHED_DEADLINE_GRACE_MS 500
-#define SCHED_WATCHDOG_TICK_MS 100
+/* The watchdog sleeps until the next deadline, within these bounds. */
+#define SCHED_WATCHDOG_MIN_SLEEP_MS 10
+#define SCHED_WATCHDOG_MAX_SLEEP_MS 1000
 #define SCHED_WORKER_STACK (512 * 1024)
 
 struct worker {
@@ -266,6 +269,8 @@ sched_run_poll(struct worker *w)
 		/* The watchdog gave up on this poll and reported it. */
 		log_debug(LOG_SOURCES, "%s: late poll result discarded", src->name);
 		batch_free(b);
+		if (src->ops->discarded != NULL)
+			src->ops->discarded(src);
 		err_clear(&err);
 		w->poll_started = 0;
 		return;
@@ -310,7 +315,11 @@ sched_worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct scheduler *sc = w->sc;
+	char name[16];
 
+	/* top -H and perf name the thread by its source. */
+	snprintf(name, sizeof name, "rw-%s", w->src->name);
+	pthread_setname_np(pthread_self(), name);
 	pthread_mutex_lock(&sc->lock);
 	while (!sc->stopping) {
 		int64_t now = time_mono_ms();
@@ -352,17 +361,38 @@ sched_check_deadlines(struct scheduler *sc, int64_t now, int64_t grace)
 	}
 }
 
+/* How long the watchdog may sleep: until the first deadline of a poll in
+ * flight, or of one starting now (none can be due sooner). Caller holds
+ * the lock. */
+static int64_t
+sched_watchdog_sleep(const struct scheduler *sc, int64_t now)
+{
+	int64_t sleep = SCHED_WATCHDOG_MAX_SLEEP_MS;
+
+	for (size_t i = 0; i < sc->n; i++) {
+		const struct worker *w = sc->w[i];
+		int64_t start = w->poll_started != 0 ? w->poll_started : now;
+		int64_t left = start + w->src->timeout_ms + SCHED_DEADLINE_GRACE_MS - now;
+
+		if (left < sleep)
+			sleep = left;
+	}
+	return sleep < SCHED_WATCHDOG_MIN_SLEEP_MS ? SCHED_WATCHDOG_MIN_SLEEP_MS : sleep;
+}
+
 static void *
 sched_watchdog_main(void *arg)
 {
 	struct scheduler *sc = arg;
 
+	pthread_setname_np(pthread_self(), "rw-watchdog");
 	pthread_mutex_lock(&sc->lock);
 	while (!sc->stopping) {
 		struct timespec ts;
+		int64_t now = time_mono_ms();
 
-		sched_check_deadlines(sc, time_mono_ms(), SCHED_DEADLINE_GRACE_MS);
-		sched_abs_time(&ts, SCHED_WATCHDOG_TICK_MS);
+		sched_check_deadlines(sc, now, SCHED_DEADLINE_GRACE_MS);
+		sched_abs_time(&ts, sched_watchdog_sleep(sc, now));
 		pthread_cond_timedwait(&sc->wake, &sc->lock, &ts);
 	}
 	pthread_mutex_unlock(&sc->lock);

@@ -23,6 +23,9 @@ struct source_ops {
 	int (*poll)(struct source *s, struct batch *b, int64_t deadline, struct rw_error *err);
 	/* Releases priv (connections, handles). May be NULL. */
 	void (*destroy)(struct source *s);
+	/* Told, on the worker thread, that the batch of a poll that ran past
+	 * its deadline was thrown away: nobody saw it. May be NULL. */
+	void (*discarded)(struct source *s);
 };
 
 struct source {

@@ -460,17 +460,12 @@ store_apply_follow(const struct store_policy *p, const void *rec, int64_t polled
 	return follow;
 }
 
-/* Whether REC is the version CUR holds: versioned fields equal, and each
- * poll-time field either follows this poll or equals the stored value. */
+/* Whether each of REC's poll-time fields either follows this poll, as
+ * CUR's does, or equals the stored value. */
 static int
-store_apply_same_version(const struct store_policy *p, const struct store_cur *cur,
+store_apply_same_polltime(const struct store_policy *p, const struct store_cur *cur,
     const void *rec, int64_t polled_at)
 {
-	for (size_t i = 0; i < p->type->nfields; i++) {
-		if (p->role[i] == STORE_F_VERSION &&
-		    !store_row_field_equal(&p->type->fields[i], cur->rec, rec))
-			return 0;
-	}
 	for (int j = 0; j < p->npolltime; j++) {
 		const struct m_field *f = &p->type->fields[p->polltime[j]];
 		int64_t v = TIME_FIELD(f, rec);
@@ -483,6 +478,20 @@ store_apply_same_version(const struct store_policy *p, const struct store_cur *c
 		}
 	}
 	return 1;
+}
+
+/* Whether REC is the version CUR holds: versioned fields equal, and the
+ * poll-time fields as store_apply_same_polltime says. */
+static int
+store_apply_same_version(const struct store_policy *p, const struct store_cur *cur,
+    const void *rec, int64_t polled_at)
+{
+	for (size_t i = 0; i < p->type->nfields; i++) {
+		if (p->role[i] == STORE_F_VERSION &&
+		    !store_row_field_equal(&p->type->fields[i], cur->rec, rec))
+			return 0;
+	}
+	return store_apply_same_polltime(p, cur, rec, polled_at);
 }
 
 static int
@@ -595,6 +604,23 @@ store_apply_update(struct store_writer *w, const struct batch *b, const struct s
 	return 0;
 }
 
+/* The common case of a poll given in full: a record exactly as the last
+ * poll gave it, before scrubbing (RAW), whose poll times follow as
+ * recorded. Then nothing is written and nothing needs scrubbing or
+ * comparing: only the poll times are taken. Not with opt.forward, whose
+ * batches must hold what history holds. */
+static int
+store_apply_unchanged(const struct store_writer *w, const struct batch *b,
+    const struct store_policy *p, struct store_cur *c, const void *rec, uint64_t raw)
+{
+	if (c->raw != raw || w->opt.forward || !batch_replaces(b, p->kind, rec) ||
+	    !store_apply_same_polltime(p, c, rec, b->polled_at))
+		return 0;
+	for (int j = 0; j < p->npolltime; j++)
+		store_row_field_copy(&p->type->fields[p->polltime[j]], c->rec, rec);
+	return 1;
+}
+
 struct store_apply_close_ctx {
 	struct store_writer *w;
 	const struct batch *b;
@@ -644,21 +670,84 @@ store_apply_close(struct store_writer *w, const struct batch *b, const struct st
 	return x.rc;
 }
 
+/* The records B names as unchanged (model/batch.h): when history holds
+ * exactly those versions, they are carried on (only poll times move);
+ * otherwise (a batch was lost) B speaks only for the records it carries,
+ * and returns 1. */
+static int
+store_apply_named(struct store_writer *w, const struct batch *b, const struct store_policy *p,
+    int *refused)
+{
+	const struct batch_same *same = &b->same[p->kind];
+	struct store_cur **cur = xreallocarray(NULL, same->n, sizeof *cur);
+	uint64_t sum = 0;
+	int rc = 0;
+
+	*refused = 0;
+	for (size_t i = 0; i < same->n && !*refused; i++) {
+		cur[i] = store_map_find_hash(&w->cur[p->kind], same->keys[i]);
+		if (cur[i] == NULL || cur[i]->raw == 0 || !batch_replaces(b, p->kind, cur[i]->rec))
+			*refused = 1;
+		else
+			sum += cur[i]->raw;
+	}
+	if (*refused || sum != same->sum) {
+		log_debug(LOG_STORE, "a %s batch names %zu %s history does not hold as named: "
+		    "taken as speaking for the records it carries only", b->source, same->n,
+		    p->table);
+		*refused = 1;
+		free(cur);
+		return 0;
+	}
+	for (size_t i = 0; i < same->n && rc == 0; i++) {
+		struct store_cur *c = cur[i];
+		int moved = 0;
+
+		for (int j = 0; j < p->npolltime; j++) {
+			const struct m_field *f = &p->type->fields[p->polltime[j]];
+
+			moved |= !(c->follow & (1u << j)) && TIME_FIELD(f, c->rec) != b->polled_at;
+			*(int64_t *)m_field_ptr(f, c->rec) = b->polled_at;
+		}
+		/* A poll time that does not follow the poll log is versioned. */
+		if (moved)
+			rc = store_apply_write_version(w, p, c, c->rec,
+			    c->vfrom > b->polled_at ? c->vfrom : b->polled_at,
+			    store_apply_follow(p, c->rec, b->polled_at));
+		c->seen = w->seq;
+	}
+	free(cur);
+	return rc;
+}
+
 static int
 store_apply_state(struct store_writer *w, struct batch *b, enum m_kind kind)
 {
 	const struct store_policy *p = store_policy_get(kind);
 	struct m_vec *in = &b->kinds[kind];
+	int refused = 0;
 
 	if (in->n == 0 && !batch_is_complete(b, kind))
 		return 0;
 	w->seq++;
+	if (batch_is_complete(b, kind) && b->same[kind].n > 0) {
+		if (store_apply_named(w, b, p, &refused) != 0)
+			return -1;
+		if (refused)
+			w->refused |= 1u << kind;
+	}
 	for (size_t i = 0; i < in->n; i++) {
 		void *rec = m_vec_at(in, i);
 		struct store_cur *c = store_map_find(&w->cur[kind], rec);
+		uint64_t raw;
 
 		if (kind == M_SESSION)
 			store_apply_session_carry(rec, c, b->polled_at);
+		raw = m_content_hash(p->type, rec);
+		if (c != NULL && store_apply_unchanged(w, b, p, c, rec, raw)) {
+			c->seen = w->seq;
+			continue;
+		}
 		store_apply_scrub(w, kind, rec);
 		if (c == NULL) {
 			if (store_apply_open(w, p, rec, b->polled_at, &c) != 0)
@@ -666,9 +755,10 @@ store_apply_state(struct store_writer *w, struct batch *b, enum m_kind kind)
 		} else if (store_apply_update(w, b, p, c, rec) != 0) {
 			return -1;
 		}
+		c->raw = raw;
 		c->seen = w->seq;
 	}
-	if (batch_is_complete(b, kind))
+	if (batch_is_complete(b, kind) && !refused)
 		return store_apply_close(w, b, p);
 	return 0;
 }
@@ -718,7 +808,8 @@ store_apply_poll_log(struct store_writer *w, const struct batch *b)
 		const struct store_policy *p = store_policy_get((enum m_kind)k);
 
 		if (m_kind_flow((enum m_kind)k) != M_STATE || k == M_SOURCE_HEALTH ||
-		    !batch_is_complete(b, (enum m_kind)k) || p->npolltime == 0)
+		    !batch_is_complete(b, (enum m_kind)k) || (w->refused & (1u << k)) ||
+		    p->npolltime == 0)
 			continue;
 		if (p->scope_region)
 			region |= 1u << k;
@@ -743,6 +834,7 @@ store_apply_poll_log(struct store_writer *w, const struct batch *b)
 static int
 store_apply_batch(struct store_writer *w, struct batch *b)
 {
+	w->refused = 0;
 	for (int k = 0; k < M_KIND_COUNT; k++) {
 		enum m_kind kind = (enum m_kind)k;
 		int rc = 0;

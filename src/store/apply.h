@@ -41,6 +41,8 @@ struct store_writer {
 	int64_t downsampled_to;		/* raw metrics before this are aggregated */
 	uint64_t seq;
 	struct buf scratch;
+	unsigned refused;	/* kinds the batch being applied names records of
+				 * that history does not hold (store_apply_named) */
 	/* Pruning's progress through the intervals of each kind. */
 	int64_t prune_cursor[M_KIND_COUNT];
 	int64_t prune_pass[M_KIND_COUNT];

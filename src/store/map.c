@@ -3,19 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/fnv.h"
 #include "core/xmalloc.h"
 #include "store/map.h"
 
 static uint64_t
 store_map_str_hash(const char *s)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
+	return fnv_add(FNV_OFFSET, s, strlen(s));
 }
 
 void
@@ -159,6 +154,23 @@ store_map_find(const struct store_map *m, const void *key)
 			return c;
 	}
 	return NULL;
+}
+
+struct store_cur *
+store_map_find_hash(const struct store_map *m, uint64_t h)
+{
+	struct store_cur *found = NULL;
+
+	if (m->nbuckets == 0)
+		return NULL;
+	for (struct store_cur *c = m->buckets[h & (m->nbuckets - 1)]; c != NULL; c = c->next) {
+		if (c->hash != h)
+			continue;
+		if (found != NULL)
+			return NULL;	/* two keys, one hash: not by hash then */
+		found = c;
+	}
+	return found;
 }
 
 static void

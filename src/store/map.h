@@ -19,6 +19,8 @@ struct store_cur {
 	unsigned follow;		/* poll-time fields that follow the carrying poll */
 	uint64_t seen;			/* the batch sequence that last carried it */
 	void *rec;			/* the record as last written */
+	uint64_t raw;			/* m_content_hash of it as the poll gave it
+					 * (before scrubbing); 0: not known */
 	struct store_scope *scope;	/* the scope it belongs to, or NULL */
 	struct store_cur *snext, *sprev;	/* the scope's list */
 };
@@ -46,6 +48,8 @@ void store_map_init(struct store_map *m, const struct m_type *t);
 void store_map_free(struct store_map *m);
 /* The entry whose record has KEY's natural key, or NULL. */
 struct store_cur *store_map_find(const struct store_map *m, const void *key);
+/* The record whose m_key_hash is H, or NULL (none, or more than one). */
+struct store_cur *store_map_find_hash(const struct store_map *m, uint64_t h);
 /* Adds an entry holding a copy of REC, in SCOPE (may be NULL). */
 struct store_cur *store_map_add(struct store_map *m, const void *rec, const char *scope);
 void store_map_remove(struct store_map *m, struct store_cur *c);

@@ -7,30 +7,23 @@
 #include "core/xmalloc.h"
 #include "store/policy.h"
 
-/* The exceptions to "everything not in the key is versioned". */
+/* The exceptions to "everything not in the key is versioned" besides the
+ * fields the model marks M_POLLTIME (stored with the poll, not versioned):
+ * values sampled over time rather than versioned. A session's state, query
+ * and wait event are versioned: they change with activity, not with
+ * polling. */
 static const struct {
 	enum m_kind kind;
-	const char *polltime[4];
 	const char *sampled[8];
 } store_policy_exceptions[] = {
-	{ M_ACCOUNT, { "observed_at" }, { NULL } },
 	/* RDS moves LatestRestorableTime every few minutes. */
-	{ M_INSTANCE, { "observed_at" }, { "latest_restorable_time" } },
-	{ M_PARAMETER, { "observed_at" }, { NULL } },
-	{ M_MAINTENANCE, { "observed_at" }, { NULL } },
-	{ M_SG_RULE, { "observed_at" }, { NULL } },
-	/* A session's state, query and wait event are versioned: they change
-	 * with activity, not with polling. */
-	{ M_SESSION, { "last_seen" }, { NULL } },
-	{ M_PG_HEALTH, { "observed_at" },
-	    { "connections", "oldest_xact_age_s", "oldest_xact_pid", "max_xid_age" } },
-	{ M_XID_AGE, { "observed_at" }, { "age" } },
-	{ M_REPL_SLOT, { "observed_at" }, { "retained_wal_bytes" } },
-	{ M_SOURCE_HEALTH, { NULL },
+	{ M_INSTANCE, { "latest_restorable_time" } },
+	{ M_PG_HEALTH, { "connections", "oldest_xact_age_s", "oldest_xact_pid", "max_xid_age" } },
+	{ M_XID_AGE, { "age" } },
+	{ M_REPL_SLOT, { "retained_wal_bytes" } },
+	{ M_SOURCE_HEALTH,
 	    { "updating", "last_attempt", "last_success", "next_poll", "latency_ms", "calls",
 	      "consecutive_failures" } },
-	{ M_CHECK, { "evaluated_at" }, { NULL } },
-	{ M_ALERT, { "updated_at" }, { NULL } },
 };
 
 static struct store_policy store_policies[M_KIND_COUNT];
@@ -59,8 +52,13 @@ store_policy_build(void)
 		p->table = m_kind_plural((enum m_kind)k);
 		if (t->nfields > STORE_MAX_FIELDS)
 			abort();
-		for (size_t i = 0; i < t->nfields; i++)
+		for (size_t i = 0; i < t->nfields; i++) {
 			p->role[i] = (t->fields[i].flags & M_KEY) ? STORE_F_KEY : STORE_F_VERSION;
+			if (t->fields[i].flags & M_POLLTIME) {
+				p->role[i] = STORE_F_POLLTIME;
+				p->polltime[p->npolltime++] = (int)i;
+			}
+		}
 		p->scope_region = k == M_INSTANCE || k == M_ACCOUNT;
 		f = m_field_find(t, "instance");
 		if (k == M_INSTANCE)
@@ -77,12 +75,6 @@ store_policy_build(void)
 	for (size_t e = 0; e < sizeof store_policy_exceptions / sizeof store_policy_exceptions[0]; e++) {
 		struct store_policy *p = &store_policies[store_policy_exceptions[e].kind];
 
-		for (int i = 0; i < 4 && store_policy_exceptions[e].polltime[i] != NULL; i++) {
-			int fi = store_policy_field(p->type, store_policy_exceptions[e].polltime[i]);
-
-			p->role[fi] = STORE_F_POLLTIME;
-			p->polltime[p->npolltime++] = fi;
-		}
 		for (int i = 0; i < 8 && store_policy_exceptions[e].sampled[i] != NULL; i++) {
 			p->role[store_policy_field(p->type, store_policy_exceptions[e].sampled[i])] =
 			    STORE_F_SAMPLED;

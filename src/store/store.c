@@ -399,6 +399,7 @@ store_writer_main(void *arg)
 	int64_t last_step = 0, last_pass = 0;
 	int more = 1;
 
+	pthread_setname_np(pthread_self(), "rw-history");
 	pthread_mutex_lock(&st->lock);
 	for (;;) {
 		struct batch *group[STORE_GROUP_MAX];

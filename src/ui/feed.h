@@ -25,6 +25,7 @@ struct feed;
  * each kind when it was copied. */
 struct feed_gens {
 	uint64_t kind[M_KIND_COUNT];
+	uint64_t touch[M_KIND_COUNT];	/* the same for poll times only */
 };
 
 struct feed_ops {
@@ -62,7 +63,9 @@ struct feed_ops {
 	 * with GENS from feed_gens_reset) to the current snapshot moved to
 	 * NOW, copying only the kinds that changed since (GENS records what
 	 * OUT holds), so the dashboard and the rules keep their copies
-	 * without copying the fleet every tick. Returns the kinds copied.
+	 * without copying the fleet every tick (a kind whose records only
+	 * had their poll times move costs those times). Returns the kinds
+	 * whose records changed.
 	 * May be NULL (a whole copy every time). */
 	snapshot_kinds (*sync)(struct feed *f, struct snapshot *out, struct feed_gens *gens,
 	    int64_t now);
@@ -155,14 +158,13 @@ feed_polls(struct feed *f)
 	return f->ops->polls == NULL || f->ops->polls(f);
 }
 
-/* 1 and *OUT when the feed counts its changes, else 0. */
 /* Marks a copy as holding nothing known: the next feed_sync copies
  * every kind. */
 static inline void
 feed_gens_reset(struct feed_gens *g)
 {
 	for (int k = 0; k < M_KIND_COUNT; k++)
-		g->kind[k] = UINT64_MAX;
+		g->kind[k] = g->touch[k] = UINT64_MAX;
 }
 
 static inline snapshot_kinds

@@ -60,16 +60,19 @@ struct feed_live {
 	void (*setup_ctx_free)(void *ctx);
 };
 
-/* Records that KINDS of the snapshot changed. Call with LOCK held. */
+/* Records that KINDS of the snapshot changed, and that only the poll
+ * times of TOUCHED moved. Call with LOCK held. */
 static void
-feed_live_changed(struct feed_live *l, snapshot_kinds kinds)
+feed_live_changed(struct feed_live *l, snapshot_kinds kinds, snapshot_kinds touched)
 {
-	if (kinds == 0)
+	if ((kinds | touched) == 0)
 		return;
 	l->generation++;
 	for (int k = 0; k < M_KIND_COUNT; k++) {
 		if (kinds & SNAPSHOT_KIND(k))
 			l->gens.kind[k] = l->generation;
+		else if (touched & SNAPSHOT_KIND(k))
+			l->gens.touch[k] = l->generation;
 	}
 }
 
@@ -108,7 +111,11 @@ feed_live_apply(struct feed *f, struct batch *b)
 	/* The rules judged a copy: what the user did since is kept. */
 	if (b->source != NULL && strcmp(b->source, "rules") == 0)
 		lifecycle_reconcile(&l->snap, b);
-	feed_live_changed(l, snapshot_apply(&l->snap, b));
+	{
+		snapshot_kinds touched, changed = snapshot_apply(&l->snap, b, &touched);
+
+		feed_live_changed(l, changed, touched);
+	}
 	l->applied++;
 	if (!l->landed && feed_live_is_poll(b))
 		l->landed = 1;
@@ -180,7 +187,7 @@ feed_live_load_history(struct feed_live *l)
 	if (l->applied == 0) {
 		snapshot_free(&l->snap);
 		l->snap = hs;
-		feed_live_changed(l, SNAPSHOT_ALL_KINDS);
+		feed_live_changed(l, SNAPSHOT_ALL_KINDS, 0);
 		l->history_at = feed_live_state_time(&hs);
 		log_debug(LOG_UI, "feed: state from history, as of %lld", (long long)l->history_at);
 	} else {
@@ -308,15 +315,18 @@ static snapshot_kinds
 feed_live_sync(struct feed *f, struct snapshot *out, struct feed_gens *gens, int64_t now)
 {
 	struct feed_live *l = (struct feed_live *)f;
-	snapshot_kinds stale = 0;
+	snapshot_kinds stale = 0, touched = 0;
 
 	pthread_mutex_lock(&l->lock);
-	feed_live_changed(l, snapshot_advance(&l->snap, now));
+	feed_live_changed(l, snapshot_advance(&l->snap, now), 0);
 	for (int k = 0; k < M_KIND_COUNT; k++) {
 		if (gens->kind[k] != l->gens.kind[k])
 			stale |= SNAPSHOT_KIND(k);
+		else if (gens->touch[k] != l->gens.touch[k])
+			touched |= SNAPSHOT_KIND(k);
 	}
 	snapshot_copy_kinds(out, &l->snap, stale);
+	snapshot_touch_kinds(out, &l->snap, touched);
 	*gens = l->gens;
 	pthread_mutex_unlock(&l->lock);
 	return stale;

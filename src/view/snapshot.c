@@ -1,8 +1,10 @@
 #include <config.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/timeutil.h"
+#include "core/xmalloc.h"
 #include "model/index.h"
 #include "view/snapshot.h"
 
@@ -47,6 +49,26 @@ snapshot_copy_kinds(struct snapshot *dst, const struct snapshot *src, snapshot_k
 		m_vec_clear(&dst->kinds[k]);
 		for (size_t i = 0; i < v->n; i++)
 			m_vec_push_copy(&dst->kinds[k], m_vec_at(v, i));
+	}
+}
+
+void
+snapshot_touch_kinds(struct snapshot *dst, const struct snapshot *src, snapshot_kinds kinds)
+{
+	dst->at = src->at;
+	for (int k = 0; k < M_KIND_COUNT; k++) {
+		const struct m_vec *v = &src->kinds[k];
+		struct m_vec *d = &dst->kinds[k];
+
+		if (!(kinds & SNAPSHOT_KIND(k)))
+			continue;
+		if (d->n != v->n) {
+			/* Not the copy the caller thought it was: copy it whole. */
+			snapshot_copy_kinds(dst, src, SNAPSHOT_KIND(k));
+			continue;
+		}
+		for (size_t i = 0; i < v->n; i++)
+			m_copy_polltime(v->type, m_vec_at(d, i), m_vec_at(v, i));
 	}
 }
 
@@ -104,67 +126,194 @@ snapshot_window(const struct snapshot *s, enum m_kind kind)
 /* Sessions are intervals: a session seen again keeps when it was first
  * seen, and is last seen at this poll. */
 static void
-snapshot_session_carry(const struct m_index *old, struct m_session *fresh, int64_t polled_at)
+snapshot_session_carry(const struct m_session *prev, struct m_session *fresh, int64_t polled_at)
 {
-	const struct m_session *prev = m_index_find(old, fresh);
-
 	if (fresh->first_seen == 0)
 		fresh->first_seen = prev != NULL && prev->first_seen != 0 ? prev->first_seen : polled_at;
 	if (fresh->last_seen == 0)
 		fresh->last_seen = polled_at;
 }
 
+/* How applying a batch left a kind. */
+enum snapshot_effect {
+	SNAPSHOT_SAME,		/* nothing moved */
+	SNAPSHOT_TOUCHED,	/* only M_POLLTIME fields moved (model.h) */
+	SNAPSHOT_CHANGED,	/* records came, went or changed */
+};
+
+/* The keys a batch names for a kind (model/batch.h), as a set. */
+struct snapshot_named {
+	uint64_t *keys;
+	unsigned char *used;
+	size_t mask;
+};
+
+static void
+snapshot_named_build(struct snapshot_named *n, const struct batch_same *same)
+{
+	size_t cap = 16;
+
+	while (cap < same->n * 2)
+		cap *= 2;
+	n->keys = xcalloc(cap, sizeof *n->keys);
+	n->used = xcalloc(cap, 1);
+	n->mask = cap - 1;
+	for (size_t i = 0; i < same->n; i++) {
+		size_t h = (size_t)same->keys[i] & n->mask;
+
+		while (n->used[h] && n->keys[h] != same->keys[i])
+			h = (h + 1) & n->mask;
+		n->keys[h] = same->keys[i];
+		n->used[h] = 1;
+	}
+}
+
 static int
+snapshot_named_has(const struct snapshot_named *n, uint64_t key)
+{
+	for (size_t h = (size_t)key & n->mask; n->used[h]; h = (h + 1) & n->mask) {
+		if (n->keys[h] == key)
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether V holds, among the records B speaks for, exactly the versions
+ * B names for KIND (none missing, none other). */
+static int
+snapshot_named_check(const struct m_vec *v, const struct batch *b, enum m_kind kind,
+    const struct snapshot_named *n)
+{
+	const struct batch_same *same = &b->same[kind];
+	uint64_t sum = 0;
+	size_t found = 0;
+
+	for (size_t i = 0; i < v->n; i++) {
+		const void *rec = m_vec_at(v, i);
+
+		if (batch_replaces(b, kind, rec) && snapshot_named_has(n, m_key_hash(v->type, rec))) {
+			found++;
+			sum += m_content_hash(v->type, rec);
+		}
+	}
+	return found == same->n && sum == same->sum;
+}
+
+/* A named record's poll times: the batch's. */
+static int
+snapshot_named_touch(const struct m_type *t, void *rec, int64_t polled_at)
+{
+	int moved = 0;
+
+	for (size_t i = 0; i < t->nfields; i++) {
+		const struct m_field *f = &t->fields[i];
+		int64_t *p;
+
+		if (!(f->flags & M_POLLTIME))
+			continue;
+		p = m_field_ptr(f, rec);
+		moved |= *p != polled_at;
+		*p = polled_at;
+	}
+	return moved;
+}
+
+/* Replaces the records B speaks for by B's, in place: a record a poll
+ * sees again unchanged stays where it is, only its poll times move, so a
+ * copy of the snapshot needs those times only (snapshot_touch_kinds), not
+ * the records; a changed one is replaced where it was; new ones come
+ * last. */
+static enum snapshot_effect
 snapshot_apply_state(struct snapshot *s, const struct batch *b, enum m_kind kind)
 {
 	struct m_vec *v = &s->kinds[kind];
 	const struct m_vec *in = &b->kinds[kind];
-	struct m_index in_ix, old_ix;
-	struct m_vec old;
-	size_t keep = 0;
+	const struct m_type *t = v->type;
+	enum snapshot_effect effect = SNAPSHOT_SAME;
+	struct snapshot_named named = { NULL, NULL, 0 };
+	struct m_index in_ix;
+	unsigned char *taken;
+	size_t keep = 0, n = v->n;
+	int complete = batch_is_complete(b, kind);
 
-	if (in->n == 0 && !batch_is_complete(b, kind))
-		return 0;
-	/* Move the records being replaced aside (no copies), keeping the
-	 * rest in order; the new ones take what they carry over from them. */
+	if (in->n == 0 && !complete)
+		return SNAPSHOT_SAME;
+	if (complete && b->same[kind].n > 0) {
+		snapshot_named_build(&named, &b->same[kind]);
+		/* Not the versions the source took as known: B speaks for
+		 * what it carries only. */
+		if (!snapshot_named_check(v, b, kind, &named))
+			complete = 0;
+	}
 	m_index_build(&in_ix, in);
-	m_vec_init(&old, v->type);
-	for (size_t i = 0; i < v->n; i++) {
+	taken = xcalloc(in->n + 1, 1);
+	for (size_t i = 0; i < n; i++) {
 		void *rec = m_vec_at(v, i);
+		const void *fresh = m_index_find(&in_ix, rec);
+		size_t fi = fresh != NULL ? (size_t)((const char *)fresh - (const char *)in->items) / t->size : 0;
 
-		if (batch_replaces(b, kind, rec) || m_index_find(&in_ix, rec) != NULL) {
-			memcpy(m_vec_push(&old), rec, v->type->size);
+		if (fresh == NULL && (!complete || !batch_replaces(b, kind, rec))) {
+			/* Not B's to speak for. */
+		} else if (fresh == NULL && named.keys != NULL &&
+		    snapshot_named_has(&named, m_key_hash(t, rec))) {
+			/* Named as unchanged: only its poll times move. */
+			if (snapshot_named_touch(t, rec, b->polled_at) && effect == SNAPSHOT_SAME)
+				effect = SNAPSHOT_TOUCHED;
+		} else if (fresh == NULL || taken[fi]) {
+			m_free(t, rec);		/* gone (or a duplicate key) */
+			effect = SNAPSHOT_CHANGED;
+			continue;
+		} else if (m_same_content(t, rec, fresh)) {
+			taken[fi] = 1;
+			if (m_copy_polltime(t, rec, fresh) && effect == SNAPSHOT_SAME)
+				effect = SNAPSHOT_TOUCHED;
+			if (kind == M_SESSION)
+				snapshot_session_carry(rec, rec, b->polled_at);
 		} else {
-			if (keep != i)
-				memcpy(m_vec_at(v, keep), rec, v->type->size);
-			keep++;
+			struct m_session prev;
+
+			taken[fi] = 1;
+			if (kind == M_SESSION)
+				prev = *(struct m_session *)rec;
+			m_free(t, rec);
+			m_copy(t, rec, fresh);
+			if (kind == M_SESSION)
+				snapshot_session_carry(&prev, rec, b->polled_at);
+			effect = SNAPSHOT_CHANGED;
 		}
+		if (keep != i)
+			memcpy(m_vec_at(v, keep), rec, t->size);
+		keep++;
 	}
 	v->n = keep;
-	m_index_free(&in_ix);
-
-	m_index_build(&old_ix, &old);
 	for (size_t i = 0; i < in->n; i++) {
-		void *rec = m_vec_push_copy(v, m_vec_at(in, i));
+		void *rec;
 
+		if (taken[i])
+			continue;
+		rec = m_vec_push_copy(v, m_vec_at(in, i));
 		if (kind == M_SESSION)
-			snapshot_session_carry(&old_ix, rec, b->polled_at);
+			snapshot_session_carry(NULL, rec, b->polled_at);
+		effect = SNAPSHOT_CHANGED;
 	}
-	m_index_free(&old_ix);
-	m_vec_free(&old);
-	return 1;
+	free(taken);
+	free(named.keys);
+	free(named.used);
+	m_index_free(&in_ix);
+	return effect;
 }
 
-static int
+static enum snapshot_effect
 snapshot_apply_append(struct snapshot *s, const struct batch *b, enum m_kind kind)
 {
 	struct m_vec *v = &s->kinds[kind];
 	const struct m_vec *in = &b->kinds[kind];
 	int64_t window = snapshot_window(s, kind);
+	enum snapshot_effect effect = SNAPSHOT_SAME;
 	struct m_index ix;
 
 	if (in->n == 0)
-		return 0;
+		return SNAPSHOT_SAME;
 	m_index_build(&ix, v);
 	for (size_t i = 0; i < in->n; i++) {
 		const void *rec = m_vec_at(in, i);
@@ -173,10 +322,11 @@ snapshot_apply_append(struct snapshot *s, const struct batch *b, enum m_kind kin
 
 		if (window > 0 && t != 0 && t < s->at - window)
 			continue;
+		if (have != NULL && snapshot_fact_time(kind, have) >= t)
+			continue;	/* known, and no newer than what is kept */
+		effect = SNAPSHOT_CHANGED;
 		if (have != NULL) {
 			/* A finding updated since: keep the newest version. */
-			if (snapshot_fact_time(kind, have) >= t)
-				continue;
 			m_free(v->type, have);
 			m_copy(v->type, have, rec);
 			continue;
@@ -186,21 +336,25 @@ snapshot_apply_append(struct snapshot *s, const struct batch *b, enum m_kind kin
 		m_index_add(&ix, v->n - 1);
 	}
 	m_index_free(&ix);
-	return 1;
+	return effect;
 }
 
 snapshot_kinds
-snapshot_apply(struct snapshot *s, const struct batch *b)
+snapshot_apply(struct snapshot *s, const struct batch *b, snapshot_kinds *touched)
 {
 	snapshot_kinds changed = 0;
 
+	if (touched != NULL)
+		*touched = 0;
 	for (int k = 0; k < M_KIND_COUNT; k++) {
-		int c = m_kind_flow((enum m_kind)k) == M_APPEND ?
+		enum snapshot_effect e = m_kind_flow((enum m_kind)k) == M_APPEND ?
 		    snapshot_apply_append(s, b, (enum m_kind)k) :
 		    snapshot_apply_state(s, b, (enum m_kind)k);
 
-		if (c)
+		if (e == SNAPSHOT_CHANGED)
 			changed |= SNAPSHOT_KIND(k);
+		else if (e == SNAPSHOT_TOUCHED && touched != NULL)
+			*touched |= SNAPSHOT_KIND(k);
 	}
 	return changed;
 }

@@ -40,10 +40,16 @@ typedef uint32_t snapshot_kinds;
  * already hold what SRC's do: only KINDS are copied, so a copy kept up
  * to date costs what changed, not the fleet. */
 void snapshot_copy_kinds(struct snapshot *dst, const struct snapshot *src, snapshot_kinds kinds);
+/* Brings DST's KINDS to SRC's where DST holds the same records as SRC in
+ * the same order (a copy kept up to date) and only their M_POLLTIME
+ * fields moved since (what snapshot_apply reports as touched). */
+void snapshot_touch_kinds(struct snapshot *dst, const struct snapshot *src, snapshot_kinds kinds);
 /* Applies a batch by the rules in model/batch.h (records are copied).
  * Sessions keep their first_seen across polls; last_seen is the poll.
- * Returns the kinds that may have changed. */
-snapshot_kinds snapshot_apply(struct snapshot *s, const struct batch *b);
+ * A record seen again unchanged keeps its place and its memory; only its
+ * poll times move. Returns the kinds whose records came, went or changed;
+ * *TOUCHED (may be NULL) the others whose poll times moved. */
+snapshot_kinds snapshot_apply(struct snapshot *s, const struct batch *b, snapshot_kinds *touched);
 /* Moves T to AT and drops facts older than their window before it.
  * Returns the kinds it dropped facts from. */
 snapshot_kinds snapshot_advance(struct snapshot *s, int64_t at);

@@ -109,6 +109,9 @@ itpg_source(const char *instance, const char *user, const char *password, const 
 	s = pg_source_new(&cfg, instance, NULL, 0, NULL, &err);
 	if (s == NULL)
 		itpg_die("pg_source_new: %s", err.message);
+	/* The tests read sessions from the batches: all of them carried
+	 * (pg_source.c tests naming on its own source). */
+	pg_source_name_unchanged(s, 0);
 	config_free(&cfg);
 	free(text);
 	return s;

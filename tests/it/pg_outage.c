@@ -38,7 +38,7 @@ sink_apply(void *ctx, struct batch *b)
 	pthread_mutex_lock(&s->lock);
 	if (strcmp(b->source, "pg") == 0)
 		s->pg_batches++;
-	snapshot_apply(&s->snap, b);
+	snapshot_apply(&s->snap, b, NULL);
 	pthread_mutex_unlock(&s->lock);
 	batch_free(b);
 }
@@ -54,7 +54,7 @@ tick_poll(struct source *src, struct batch *b, int64_t deadline, struct rw_error
 	return 0;
 }
 
-static const struct source_ops tick_ops = { "tick", tick_poll, NULL };
+static const struct source_ops tick_ops = { "tick", tick_poll, NULL, NULL };
 
 /* pg source health: ok, and the error kind ("" when none). */
 static int

@@ -13,7 +13,10 @@
  *  - hostile role, database and query text (ESC, BEL, C1, bidi override,
  *    invalid UTF-8 through a SQL_ASCII database) reach rdswatch raw and
  *    leave it neutralized, in the records and in their JSON;
- *  - a rotated password is picked up after exactly one failed login. */
+ *  - a rotated password is picked up after exactly one failed login;
+ *  - sessions unchanged since the last poll are named, not carried
+ *    (model/batch.h), and a snapshot fed those batches holds what one fed
+ *    full batches holds. */
 #include <config.h>
 
 #include <stdio.h>
@@ -35,6 +38,7 @@
 #include "rig.h"
 #include "sources/logline.h"
 #include "sources/pg.h"
+#include "view/snapshot.h"
 
 static char *tag;
 static PGconn *super;
@@ -312,6 +316,149 @@ test_sessions_and_flags(void)
 	free(nomon_pw);
 	free(admin_pw);
 	free(app);
+}
+
+/* ------------------------------------------------------------------ */
+
+/* Whether B names the session of PID of instance INSTANCE (as unchanged). */
+static int
+named(const struct batch *b, const char *instance, int pid, int64_t backend_start)
+{
+	struct m_session k;
+	uint64_t key;
+
+	m_init(m_kind_type(M_SESSION), &k);
+	k.instance = (char *)instance;
+	k.pid = pid;
+	k.backend_start = backend_start;
+	key = m_key_hash(m_kind_type(M_SESSION), &k);
+	for (size_t i = 0; i < b->same[M_SESSION].n; i++) {
+		if (b->same[M_SESSION].keys[i] == key)
+			return 1;
+	}
+	return 0;
+}
+
+static const struct m_session *
+snap_session(const struct snapshot *s, int pid)
+{
+	M_VEC_EACH(&s->kinds[M_SESSION], const struct m_session, x) {
+		if (x->pid == pid)
+			return x;
+	}
+	return NULL;
+}
+
+/* Two sources on one server, one naming unchanged sessions and one
+ * carrying all, feed two snapshots: after each step they hold the same
+ * sessions, and the naming one carried only what changed. */
+static void
+test_named_sessions(void)
+{
+	char *app = xasprintf("it-named-%s", tag), *inst = xasprintf("named-%s", tag);
+	const char *app_user = rig_env("RIG_PG_APP_USER"), *app_pw = rig_env("RIG_PG_APP_PASSWORD");
+	struct rw_error err = RW_ERROR_INIT;
+	struct source *naming, *full;
+	struct snapshot sn, sf;
+	PGconn *a, *c;
+	int64_t a_start = 0, c_start = 0;
+	int rc;
+
+	a = itpg_connect(app_user, app_pw, "postgres", 1, app);
+	c = itpg_connect(app_user, app_pw, "postgres", 0, app);
+	naming = itpg_source(inst, rig_env("RIG_PG_MONITOR_USER"),
+	    rig_env("RIG_PG_MONITOR_PASSWORD"), NULL);
+	pg_source_name_unchanged(naming, 1);
+	full = itpg_source(inst, rig_env("RIG_PG_MONITOR_USER"), rig_env("RIG_PG_MONITOR_PASSWORD"),
+	    NULL);
+	snapshot_init(&sn, time_now_ms(), 1);
+	snapshot_init(&sf, time_now_ms(), 1);
+
+	for (int step = 0; step < 5; step++) {
+		struct batch *bn, *bf;
+		const struct m_session *xa, *xc;
+
+		if (step == 2)
+			itpg_exec(c, "SELECT 1");	/* c changes */
+		if (step == 3) {
+			char *gone = xasprintf("SELECT count(*) = 0 FROM pg_stat_activity WHERE pid = %d",
+			    PQbackendPID(a));
+
+			PQfinish(a);			/* a goes */
+			a = NULL;
+			wait_for(super, gone);
+			free(gone);
+		}
+		if (step == 4)
+			naming->ops->discarded(naming);	/* a lost batch: carry all */
+		bn = itpg_poll(naming, &rc, &err);
+		CHECK(rc == 0, "step %d: naming poll failed: %s", step, err.message);
+		bf = itpg_poll(full, &rc, &err);
+		CHECK(rc == 0, "step %d: full poll failed: %s", step, err.message);
+		xa = a != NULL ? itpg_session(bf, PQbackendPID(a)) : NULL;
+		xc = itpg_session(bf, PQbackendPID(c));
+		CHECK(xc != NULL && (a == NULL || xa != NULL), "step %d: full batch lacks a session", step);
+		if (xa != NULL)
+			a_start = xa->backend_start;
+		if (xc != NULL)
+			c_start = xc->backend_start;
+		switch (step) {
+		case 0:
+			CHECK(bn->same[M_SESSION].n == 0, "the first poll named %zu sessions",
+			    bn->same[M_SESSION].n);
+			break;
+		case 1:
+			CHECK(named(bn, inst, PQbackendPID(a), a_start) &&
+			    named(bn, inst, PQbackendPID(c), c_start), "step 1: idle sessions not named");
+			CHECK(itpg_session(bn, PQbackendPID(a)) == NULL &&
+			    itpg_session(bn, PQbackendPID(c)) == NULL, "step 1: idle sessions carried");
+			break;
+		case 2:
+			CHECK(named(bn, inst, PQbackendPID(a), a_start), "step 2: a not named");
+			CHECK(itpg_session(bn, PQbackendPID(c)) != NULL &&
+			    !named(bn, inst, PQbackendPID(c), c_start), "step 2: changed c not carried");
+			break;
+		case 3:
+			CHECK(named(bn, inst, PQbackendPID(c), c_start), "step 3: c not named");
+			break;
+		case 4:
+			CHECK(bn->same[M_SESSION].n == 0, "after a lost batch %zu sessions were named",
+			    bn->same[M_SESSION].n);
+			break;
+		}
+		snapshot_apply(&sn, bn, NULL);
+		snapshot_apply(&sf, bf, NULL);
+		/* The same sessions, the same content; last seen at each poll. */
+		M_VEC_EACH(&sf.kinds[M_SESSION], const struct m_session, x) {
+			const struct m_session *y = snap_session(&sn, (int)x->pid);
+
+			if (x->application_name == NULL || strcmp(x->application_name, app) != 0)
+				continue;
+			CHECK(y != NULL, "step %d: session %lld missing", step, (long long)x->pid);
+			if (y == NULL)
+				continue;
+			CHECK(m_content_hash(m_kind_type(M_SESSION), y) ==
+			    m_content_hash(m_kind_type(M_SESSION), x) &&
+			    y->first_seen != 0 && y->first_seen <= y->last_seen &&
+			    y->last_seen == bn->polled_at, "step %d: session %lld differs", step,
+			    (long long)x->pid);
+		}
+		M_VEC_EACH(&sn.kinds[M_SESSION], const struct m_session, y) {
+			if (y->application_name != NULL && strcmp(y->application_name, app) == 0)
+				CHECK(snap_session(&sf, (int)y->pid) != NULL,
+				    "step %d: session %lld should be gone", step, (long long)y->pid);
+		}
+		batch_free(bn);
+		batch_free(bf);
+	}
+	snapshot_free(&sn);
+	snapshot_free(&sf);
+	source_free(naming);
+	source_free(full);
+	PQfinish(c);
+	err_clear(&err);
+	free(app);
+	free(inst);
 }
 
 /* ------------------------------------------------------------------ */
@@ -671,6 +818,7 @@ main(void)
 	test_tls_settings();
 	test_hostile_strings();
 	test_password_rotation();
+	test_named_sessions();
 	PQfinish(super);
 	free(tag);
 	printf("pg_source: %d failures in %lld ms\n", itpg_failures,

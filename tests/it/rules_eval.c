@@ -68,7 +68,7 @@ main(int argc, char **argv)
 	rules_config_init(&cfg);
 	b = batch_new("rules", s.at);
 	rules_evaluate(&s, &cfg, s.at, b);
-	snapshot_apply(&s, b);
+	snapshot_apply(&s, b, NULL);
 	batch_free(b);
 	out = text ? report_text(&s, 80) : report_json_string(&s);
 	fputs(out, stdout);

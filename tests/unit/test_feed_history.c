@@ -264,7 +264,7 @@ noop_poll(struct source *s, struct batch *b, int64_t deadline, struct rw_error *
 	return 0;
 }
 
-static const struct source_ops noop_ops = { "noop", noop_poll, NULL };
+static const struct source_ops noop_ops = { "noop", noop_poll, NULL, NULL };
 
 static int
 slow_setup(void *ctx, struct scheduler *sc, struct rw_error *err)

@@ -37,7 +37,7 @@ fake_poll(struct source *src, struct batch *b, int64_t deadline, struct rw_error
 	return 0;
 }
 
-static const struct source_ops fake_ops = { "fake", fake_poll, NULL };
+static const struct source_ops fake_ops = { "fake", fake_poll, NULL, NULL };
 
 /* Waits up to MS for the feed's descriptor; returns 1 when it woke. */
 static int
@@ -217,6 +217,15 @@ test_feed_live_sync_copies_what_changed(void **state)
 	assert_int_equal(feed_sync(f, &mine, &gens, now + 2), SNAPSHOT_KIND(M_SOURCE_HEALTH));
 	assert_ptr_equal(mine.kinds[M_ALERT].items, alerts);
 	assert_int_equal(mine.kinds[M_SOURCE_HEALTH].n, 1);
+
+	/* The rules again, the alert the same but for its poll time: nothing
+	 * reported changed, no copy, the poll time taken. */
+	b = rules_batch(1000);
+	((struct m_alert *)m_vec_at(&b->kinds[M_ALERT], 0))->updated_at = now + 3;
+	feed_live_apply(f, b);
+	assert_int_equal(feed_sync(f, &mine, &gens, now + 3), 0);
+	assert_ptr_equal(mine.kinds[M_ALERT].items, alerts);
+	assert_int_equal(((struct m_alert *)m_vec_at(&mine.kinds[M_ALERT], 0))->updated_at, now + 3);
 
 	/* Two days later the event is out of the window: dropped here too. */
 	assert_int_equal(feed_sync(f, &mine, &gens, now + 2 * TIME_DAY), SNAPSHOT_KIND(M_EVENT));

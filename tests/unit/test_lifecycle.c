@@ -66,7 +66,7 @@ poll_at(struct fx *f, int64_t t)
 
 	snapshot_advance(&f->s, t);
 	rules_evaluate(&f->s, &f->cfg, t, b);
-	snapshot_apply(&f->s, b);
+	snapshot_apply(&f->s, b, NULL);
 	batch_free(b);
 }
 
@@ -83,7 +83,7 @@ apply_user(struct fx *f, struct batch *b)
 	assert_string_equal(b->source, "user");
 	assert_int_equal(b->kinds[M_ALERT].n, 1);
 	assert_false(batch_is_complete(b, M_ALERT));	/* an upsert of one alert */
-	snapshot_apply(&f->s, b);
+	snapshot_apply(&f->s, b, NULL);
 	batch_free(b);
 }
 
@@ -301,7 +301,7 @@ test_rules_batch_scope(void **state)
 	assert_true(batch_covers(b, "old-db"));
 	assert_non_null(fx_alert(&b->kinds[M_ALERT], "source_failing::guardduty"));
 	assert_non_null(fx_alert(&b->kinds[M_ALERT], "non_tls_session:old-db:203.0.113.9:app"));
-	snapshot_apply(&f->s, b);
+	snapshot_apply(&f->s, b, NULL);
 	batch_free(b);
 	assert_int_equal(snapshot_count(&f->s, M_CHECK, "old-db"), snapshot_count(&f->s, M_CHECK, ID));
 	assert_int_equal(snapshot_count(&f->s, M_ALERT, ""), 1);
@@ -346,7 +346,7 @@ test_lifecycle_ack_while_rules_run(void **state)
 	apply_user(f, lifecycle_ack(&f->s, KEY, "alice@bastion", "mine", NOW + TIME_MIN + 5, &err));
 	/* ...and the rules' batch lands. */
 	lifecycle_reconcile(&f->s, b);
-	snapshot_apply(&f->s, b);
+	snapshot_apply(&f->s, b, NULL);
 	batch_free(b);
 	a = alert(f);
 	assert_string_equal(a->state, "acknowledged");
@@ -364,7 +364,7 @@ test_lifecycle_ack_while_rules_run(void **state)
 	snapshot_free(&copy);
 	apply_user(f, lifecycle_ack(&f->s, KEY, "bob@bastion", NULL, NOW + 2 * TIME_MIN + 5, &err));
 	lifecycle_reconcile(&f->s, b);
-	snapshot_apply(&f->s, b);
+	snapshot_apply(&f->s, b, NULL);
 	batch_free(b);
 	a = alert(f);
 	assert_string_equal(a->severity, "critical");

@@ -84,7 +84,7 @@ setup(void **state)
 
 	(void)state;
 	snapshot_init(&fx.snap, NOW, 1);
-	snapshot_apply(&fx.snap, b);
+	snapshot_apply(&fx.snap, b, NULL);
 	batch_free(b);
 	memset(&fx.env, 0, sizeof fx.env);
 	rules_config_init(&fx.rules);
@@ -616,7 +616,7 @@ test_health_tls_without_connection(void **state)
 	m_str_set(&h->tls_mode, "require");
 	h->tls_verified = 0;
 	h->observed_at = NOW;
-	snapshot_apply(&fx.snap, b);
+	snapshot_apply(&fx.snap, b, NULL);
 	batch_free(b);
 	draw(&pane_health_ops, 30, 120);
 	assert_line_has("sslmode verify-full, not connected", "down-db");
@@ -667,7 +667,7 @@ test_alerts_list_ack_and_snooze(void **state)
 	assert_int_equal(calls.message_style, CANVAS_OK);
 
 	/* Applied, it shows as acknowledged. */
-	snapshot_apply(&fx.snap, calls.submitted);
+	snapshot_apply(&fx.snap, calls.submitted, NULL);
 	draw(&pane_alerts_ops, 24, 100);
 	assert_line_has("Plaintext session", "acked");
 
@@ -748,7 +748,7 @@ test_overview_many_instances(void **state)
 	}
 	snapshot_free(&fx.snap);
 	snapshot_init(&fx.snap, NOW, 1);
-	snapshot_apply(&fx.snap, b);
+	snapshot_apply(&fx.snap, b, NULL);
 	batch_free(b);
 	draw(&pane_overview_ops, 50, 200);
 	assert_line_has("db-00", "    0   0      0");

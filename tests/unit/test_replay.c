@@ -212,7 +212,7 @@ fake_instance(struct snapshot *s, const char *id)
 
 	m_str_set(&i->id, id);
 	m_str_set(&i->status, "available");
-	snapshot_apply(s, b);
+	snapshot_apply(s, b, NULL);
 	batch_free(b);
 }
 

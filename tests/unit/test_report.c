@@ -68,7 +68,7 @@ fleet(struct snapshot *s)
 	rules_config_init(&cfg);
 	b = batch_new("rules", NOW);
 	rules_evaluate(s, &cfg, NOW, b);
-	snapshot_apply(s, b);
+	snapshot_apply(s, b, NULL);
 	batch_free(b);
 	rules_config_free(&cfg);
 }
@@ -359,7 +359,7 @@ test_report_text(void **state)
 
 		rules_config_init(&cfg);
 		rules_evaluate(&s, &cfg, NOW, b);
-		snapshot_apply(&s, b);
+		snapshot_apply(&s, b, NULL);
 		batch_free(b);
 		rules_config_free(&cfg);
 	}

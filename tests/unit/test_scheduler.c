@@ -31,7 +31,7 @@ sink_apply(void *ctx, struct batch *b)
 	s->batches++;
 	M_VEC_EACH(&b->kinds[M_EVENT], struct m_event, e)
 		s->late_records += strcmp(e->message, "late") == 0;
-	snapshot_apply(&s->snap, b);
+	snapshot_apply(&s->snap, b, NULL);
 	pthread_mutex_unlock(&s->lock);
 	batch_free(b);
 }
@@ -63,7 +63,7 @@ fake_poll(struct source *src, struct batch *b, int64_t deadline, struct rw_error
 	return 0;
 }
 
-static const struct source_ops fake_ops = { "fake", fake_poll, NULL };
+static const struct source_ops fake_ops = { "fake", fake_poll, NULL, NULL };
 
 static struct source *
 fake_source(const char *name, struct fake *f, int64_t interval, int64_t timeout)

@@ -288,6 +288,81 @@ test_store_sessions_grow_with_change(void **state)
 	store_close(st);
 }
 
+/* Names session PID (as add_session makes it) in B as unchanged; SKEW
+ * makes the named content another version than history holds. */
+static void
+name_session(struct batch *b, int pid, const char *state, const char *query, uint64_t skew)
+{
+	struct batch *t = pg_batch(b->polled_at);
+	const void *rec = add_session(t, pid, state, query);
+
+	batch_same_add(b, M_SESSION, m_key_hash(m_kind_type(M_SESSION), rec),
+	    m_content_hash(m_kind_type(M_SESSION), rec) + skew);
+	batch_free(t);
+}
+
+/* A poll that names its unchanged sessions (model/batch.h) leaves what a
+ * poll carrying them leaves; one naming versions history does not hold
+ * speaks for what it carries only, and is not logged as complete. */
+static void
+test_store_named_sessions(void **state)
+{
+	struct store *st = open_store("named.db", 0);
+	struct snapshot s;
+	struct rw_error err = RW_ERROR_INIT;
+	struct batch *b;
+
+	(void)state;
+	b = pg_batch(T0);
+	for (int pid = 1; pid <= 3; pid++)
+		add_session(b, pid, "idle", "ALTER ROLE app PASSWORD 'hunter2'");
+	store_submit(st, b);
+	/* Named: 1 and 2 (their query masked in history, named as polled);
+	 * 3 carried, changed. */
+	b = pg_batch(T0 + 5000);
+	name_session(b, 1, "idle", "ALTER ROLE app PASSWORD 'hunter2'", 0);
+	name_session(b, 2, "idle", "ALTER ROLE app PASSWORD 'hunter2'", 0);
+	add_session(b, 3, "active", "SELECT 1");
+	store_submit(st, b);
+	store_flush(st);
+	assert_int_equal(count("named.db", "SELECT count(*) FROM sessions"), 3);
+	assert_int_equal(count("named.db", "SELECT count(*) FROM sessions WHERE _to IS NOT NULL"), 0);
+	assert_int_equal(count("named.db", "SELECT count(*) FROM sessions_v"), 4);
+	assert_int_equal(count("named.db", "SELECT count(*) FROM scope_polls"), 2);
+
+	/* Another version of 1 named, 2 not at all: refused, so 2 does not
+	 * end and the poll is not logged as giving the sessions in full. */
+	b = pg_batch(T0 + 10000);
+	name_session(b, 1, "idle", "ALTER ROLE app PASSWORD 'hunter2'", 1);
+	add_session(b, 3, "active", "SELECT 1");
+	store_submit(st, b);
+	store_flush(st);
+	assert_int_equal(count("named.db", "SELECT count(*) FROM sessions WHERE _to IS NOT NULL"), 0);
+	assert_int_equal(count("named.db", "SELECT count(*) FROM scope_polls"), 2);
+
+	/* Named correctly again, 2 gone: 2 ends. */
+	b = pg_batch(T0 + 15000);
+	name_session(b, 1, "idle", "ALTER ROLE app PASSWORD 'hunter2'", 0);
+	add_session(b, 3, "active", "SELECT 1");
+	store_submit(st, b);
+	store_flush(st);
+	assert_int_equal(count("named.db", "SELECT count(*) FROM sessions WHERE _to IS NOT NULL"), 1);
+	assert_int_equal(count("named.db", "SELECT count(*) FROM sessions_v"), 4);
+	assert_int_equal(count("named.db", "SELECT count(*) FROM scope_polls"), 3);
+
+	/* Last seen at the last poll that named or carried it. */
+	assert_int_equal(store_snapshot_at(st, T0 + 15000 + 10, NULL, &s, &err), 0);
+	assert_int_equal(s.kinds[M_SESSION].n, 2);
+	M_VEC_EACH(&s.kinds[M_SESSION], struct m_session, x) {
+		assert_int_equal(x->first_seen, T0);
+		assert_int_equal(x->last_seen, T0 + 15000);
+		if (x->pid == 1)
+			assert_string_equal(x->query, "ALTER ROLE app PASSWORD '***'");
+	}
+	snapshot_free(&s);
+	store_close(st);
+}
+
 static void
 test_store_wake_fd_and_forward(void **state)
 {
@@ -556,6 +631,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_store_default_path_private),
 		cmocka_unit_test(test_store_refuses_symlinks),
+		cmocka_unit_test(test_store_named_sessions),
 		cmocka_unit_test(test_store_one_writer),
 		cmocka_unit_test(test_store_readonly_missing),
 		cmocka_unit_test(test_store_facts_once),

@@ -488,7 +488,7 @@ run_equivalence(unsigned seed, int restart_midway)
 		int64_t next;
 
 		snapshot_advance(&mem, p);
-		snapshot_apply(&mem, b);
+		snapshot_apply(&mem, b, NULL);
 		store_submit(st, batch_dup(b));
 		batch_free(b);
 		if (restart_midway && step == NSTEPS / 2) {

@@ -1,0 +1,88 @@
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xmalloc.h"
+#include "pg/pg_seen.h"
+
+void
+pg_seen_init(struct pg_seen *s)
+{
+	memset(s, 0, sizeof *s);
+}
+
+void
+pg_seen_free(struct pg_seen *s)
+{
+	free(s->v);
+	free(s->used);
+	memset(s, 0, sizeof *s);
+}
+
+static void
+pg_seen_alloc(struct pg_seen *s, size_t slots)
+{
+	free(s->v);
+	free(s->used);
+	s->v = xcalloc(slots, sizeof *s->v);
+	s->used = xcalloc(slots, 1);
+	s->mask = slots - 1;
+	s->n = 0;
+}
+
+void
+pg_seen_reset(struct pg_seen *s, size_t expect)
+{
+	size_t slots = 64;
+
+	while (slots < expect * 2)
+		slots *= 2;
+	if (s->v == NULL || s->mask + 1 != slots)
+		pg_seen_alloc(s, slots);
+	else {
+		memset(s->used, 0, slots);
+		s->n = 0;
+	}
+}
+
+const struct pg_seen_entry *
+pg_seen_find(const struct pg_seen *s, uint64_t key)
+{
+	if (s->v == NULL)
+		return NULL;
+	for (size_t h = (size_t)key & s->mask; s->used[h]; h = (h + 1) & s->mask) {
+		if (s->v[h].key == key)
+			return &s->v[h];
+	}
+	return NULL;
+}
+
+struct pg_seen_entry *
+pg_seen_put(struct pg_seen *s, uint64_t key)
+{
+	size_t h;
+
+	if (s->v == NULL || (s->n + 1) * 2 > s->mask + 1) {
+		/* Grow: rehash what is there. */
+		struct pg_seen old = *s;
+		size_t slots = s->v != NULL ? (s->mask + 1) * 2 : 64;
+
+		memset(s, 0, sizeof *s);
+		pg_seen_alloc(s, slots);
+		for (size_t i = 0; old.v != NULL && i <= old.mask; i++) {
+			if (old.used[i])
+				*pg_seen_put(s, old.v[i].key) = old.v[i];
+		}
+		pg_seen_free(&old);
+	}
+	for (h = (size_t)key & s->mask; s->used[h]; h = (h + 1) & s->mask) {
+		if (s->v[h].key == key)
+			return &s->v[h];
+	}
+	s->used[h] = 1;
+	memset(&s->v[h], 0, sizeof s->v[h]);
+	s->v[h].key = key;
+	s->n++;
+	return &s->v[h];
+}
