@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/fnv.h"
 #include "core/timeutil.h"
 #include "core/xmalloc.h"
 #include "panes/fmt.h"
@@ -70,11 +71,7 @@ struct overview_aggs {
 static size_t
 overview_hash(const char *s)
 {
-	uint64_t h = 14695981039346656037u;	/* FNV-1a */
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return (size_t)h;
+	return (size_t)fnv_add(FNV_OFFSET, s, strlen(s));
 }
 
 static struct overview_agg *
@@ -90,6 +87,25 @@ overview_find(const struct overview_aggs *a, const char *id)
 		if (strcmp(a->agg[k - 1].id, id) == 0)
 			return &a->agg[k - 1];
 	}
+}
+
+/* overview_find remembering its last answer: a poll's records come
+ * together, so most share the previous one's instance. */
+struct overview_near {
+	const char *id;
+	struct overview_agg *g;
+};
+
+static struct overview_agg *
+overview_find_near(const struct overview_aggs *a, struct overview_near *near, const char *id)
+{
+	if (id == NULL)
+		return NULL;
+	if (near->id == NULL || strcmp(near->id, id) != 0) {
+		near->g = overview_find(a, id);
+		near->id = id;
+	}
+	return near->g;
 }
 
 static void
@@ -109,6 +125,7 @@ overview_aggs_build(struct overview_aggs *a, const struct snapshot *s, int64_t f
     int64_t from, int64_t to)
 {
 	const struct m_vec *inst = &s->kinds[M_INSTANCE];
+	struct overview_near near = { NULL, NULL };
 	size_t cap = 16;
 
 	while (cap < inst->n * 2)
@@ -128,7 +145,7 @@ overview_aggs_build(struct overview_aggs *a, const struct snapshot *s, int64_t f
 		a->slots[h] = ++a->n;
 	}
 	M_VEC_EACH(&s->kinds[M_SESSION], const struct m_session, x) {
-		struct overview_agg *g = overview_find(a, x->instance);
+		struct overview_agg *g = overview_find_near(a, &near, x->instance);
 
 		if (g == NULL)
 			continue;
@@ -138,7 +155,7 @@ overview_aggs_build(struct overview_aggs *a, const struct snapshot *s, int64_t f
 	M_VEC_EACH(&s->kinds[M_FAILED_LOGIN], const struct m_failed_login, f) {
 		struct overview_agg *g;
 
-		if (f->time >= fail_since && (g = overview_find(a, f->instance)) != NULL)
+		if (f->time >= fail_since && (g = overview_find_near(a, &near, f->instance)) != NULL)
 			g->fails++;
 	}
 	M_VEC_EACH(&s->kinds[M_METRIC], const struct m_metric, m) {
@@ -149,7 +166,7 @@ overview_aggs_build(struct overview_aggs *a, const struct snapshot *s, int64_t f
 			continue;
 		while (k < SPARK_COUNT && strcmp(m->name, overview_spark_metric[k]) != 0)
 			k++;
-		if (k < SPARK_COUNT && (g = overview_find(a, m->instance)) != NULL)
+		if (k < SPARK_COUNT && (g = overview_find_near(a, &near, m->instance)) != NULL)
 			overview_add_pick(g, k, m);
 	}
 }
