@@ -18,6 +18,7 @@
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "core/xmalloc.h"
+#include "rules/due.h"
 #include "rules/rules.h"
 #include "sources/awscred.h"
 #include "sources/fleet.h"
@@ -297,16 +298,19 @@ struct watch_rules {
 	 * (only this source's worker touches it). */
 	struct snapshot snap;
 	struct feed_gens gens;
+	struct rules_due due;
 };
 
 static int
 watch_rules_poll(struct source *s, struct batch *b, int64_t deadline, struct rw_error *err)
 {
 	struct watch_rules *r = s->priv;
+	snapshot_kinds changed = feed_sync(r->feed, &r->snap, &r->gens, b->polled_at);
 
 	(void)deadline, (void)err;
-	feed_sync(r->feed, &r->snap, &r->gens, b->polled_at);
-	rules_evaluate(&r->snap, &r->cfg, b->polled_at, b);
+	/* When not due, an empty batch: nothing judged anew. */
+	if (rules_due_check(&r->due, &r->snap, changed, b->polled_at))
+		rules_evaluate(&r->snap, &r->cfg, b->polled_at, b);
 	return 0;
 }
 
@@ -345,6 +349,7 @@ watch_setup_sources(void *ctx, struct scheduler *sc, struct rw_error *err)
 	rules->feed = w->feed;
 	snapshot_init(&rules->snap, 0, 1);
 	feed_gens_reset(&rules->gens);
+	rules_due_init(&rules->due);
 	if (rules_config_load(cfg, &rules->cfg, err) != 0 || fleet_build(&f, &fo, err) != 0) {
 		snapshot_free(&rules->snap);
 		rules_config_free(&rules->cfg);

@@ -266,8 +266,9 @@ m_fnv_str(uint64_t h, const char *s)
 	return s != NULL ? fnv_add(h, s, strlen(s) + 1) : fnv_add(h, "\xff", 1);
 }
 
-uint64_t
-m_content_hash(const struct m_type *t, const void *rec)
+/* FNV-1a of every field not flagged with one of SKIP. */
+static uint64_t
+m_hash_fields(const struct m_type *t, const void *rec, unsigned skip)
 {
 	uint64_t h = FNV_OFFSET;
 
@@ -275,7 +276,7 @@ m_content_hash(const struct m_type *t, const void *rec)
 		const struct m_field *f = &t->fields[i];
 		const void *p = m_field_cptr(f, rec);
 
-		if (f->flags & (M_POLLTIME | M_CARRY))
+		if (f->flags & skip)
 			continue;
 		switch (f->type) {
 		case M_STR:
@@ -302,6 +303,18 @@ m_content_hash(const struct m_type *t, const void *rec)
 		}
 	}
 	return h | 1;
+}
+
+uint64_t
+m_content_hash(const struct m_type *t, const void *rec)
+{
+	return m_hash_fields(t, rec, M_POLLTIME | M_CARRY);
+}
+
+uint64_t
+m_state_hash(const struct m_type *t, const void *rec)
+{
+	return m_hash_fields(t, rec, M_POLLTIME | M_CARRY | M_PROGRESS);
 }
 
 const struct m_field *

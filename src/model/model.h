@@ -41,6 +41,10 @@ enum m_ftype {
 /* Left absent by a poll and carried over from the record it replaces
  * (a session's first_seen). */
 #define M_CARRY 0x4
+/* How a source's polling goes (when it last tried, how long it took): it
+ * moves with every poll, and the screen shows it as an age; not a change
+ * of state (m_state_hash). */
+#define M_PROGRESS 0x8
 
 struct m_list {
 	char **v;
@@ -96,6 +100,8 @@ uint64_t m_key_hash(const struct m_type *t, const void *rec);
  * whether a record is the one seen before, without keeping that one (in
  * memory only; not stable across versions). */
 uint64_t m_content_hash(const struct m_type *t, const void *rec);
+/* The same without the M_PROGRESS fields: whether the state changed. */
+uint64_t m_state_hash(const struct m_type *t, const void *rec);
 
 const struct m_field *m_field_find(const struct m_type *t, const char *name);
 /* Address of a field inside REC. */

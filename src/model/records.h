@@ -233,11 +233,11 @@
 	F(source_health, STR, instance, M_KEY)  /* "" for fleet-wide sources */ \
 	F(source_health, TRI, ok, 0) \
 	F(source_health, TRI, updating, 0) \
-	F(source_health, TIME, last_attempt, 0) \
-	F(source_health, TIME, last_success, 0) \
-	F(source_health, TIME, next_poll, 0) \
-	F(source_health, INT, latency_ms, 0) \
-	F(source_health, INT, calls, 0) \
+	F(source_health, TIME, last_attempt, M_PROGRESS) \
+	F(source_health, TIME, last_success, M_PROGRESS) \
+	F(source_health, TIME, next_poll, M_PROGRESS) \
+	F(source_health, INT, latency_ms, M_PROGRESS) \
+	F(source_health, INT, calls, M_PROGRESS) \
 	F(source_health, INT, consecutive_failures, 0) \
 	F(source_health, STR, error_kind, 0) \
 	F(source_health, STR, error_service, 0) \
@@ -246,7 +246,7 @@
 	F(source_health, STR, error_message, 0) \
 	F(source_health, INT, error_http_status, 0) \
 	F(source_health, STR, missing_action, 0) /* IAM action named by AccessDenied */ \
-	F(source_health, DBL, est_monthly_usd, 0)
+	F(source_health, DBL, est_monthly_usd, M_PROGRESS)
 
 /* A posture check result (domain.md section 7). */
 #define M_CHECK_FIELDS(F) \

@@ -385,6 +385,17 @@ snapshot_advance(struct snapshot *s, int64_t at)
 	return dropped;
 }
 
+uint64_t
+snapshot_state_hash(const struct snapshot *s, enum m_kind kind)
+{
+	const struct m_vec *v = &s->kinds[kind];
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < v->n; i++)
+		sum += m_state_hash(v->type, m_vec_at(v, i));
+	return sum;
+}
+
 const struct m_instance *
 snapshot_instance(const struct snapshot *s, const char *id)
 {

@@ -54,6 +54,10 @@ snapshot_kinds snapshot_apply(struct snapshot *s, const struct batch *b, snapsho
  * Returns the kinds it dropped facts from. */
 snapshot_kinds snapshot_advance(struct snapshot *s, int64_t at);
 
+/* The sum of the m_state_hash of KIND's records: whether their state moved
+ * (not only their poll times and progress). */
+uint64_t snapshot_state_hash(const struct snapshot *s, enum m_kind kind);
+
 const struct m_instance *snapshot_instance(const struct snapshot *s, const char *id);
 /* The health record of SOURCE for INSTANCE ("" for fleet-wide), or NULL. */
 const struct m_source_health *snapshot_source_health(const struct snapshot *s,

@@ -1,6 +1,6 @@
 /* Alert rules: each at, below and above its threshold; allowlists;
  * public versus private client addresses; one alert per real problem,
- * with keys stable across polls. */
+ * with keys stable across polls; when the rules are due again. */
 #include <config.h>
 
 #include <setjmp.h>
@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "rules/alerts.h"
+#include "rules/due.h"
 #include "rules/netaddr.h"
 #include "rules/rules.h"
 #include "rules_fixture.h"
@@ -717,6 +718,41 @@ test_alert_disable(void **state)
 	assert_int_equal(count_rule(f, "non_tls_session"), 1);
 }
 
+static void
+test_rules_due(void **state)
+{
+	struct rules_due d;
+	struct snapshot s;
+	struct m_source_health *h;
+	int64_t t = 1795356300000LL;
+
+	(void)state;
+	snapshot_init(&s, t, 1);
+	h = m_vec_push(&s.kinds[M_SOURCE_HEALTH]);
+	m_str_set(&h->source, "pg");
+	m_str_set(&h->instance, "db-1");
+	h->ok = 1;
+	h->consecutive_failures = 0;
+	rules_due_init(&d);
+	assert_true(rules_due_check(&d, &s, 0, t));		/* the first time */
+	assert_false(rules_due_check(&d, &s, 0, t + 2000));	/* nothing moved */
+	/* Their own output, a source's poll times: not due. */
+	h->last_success = t + 4000;
+	h->latency_ms = 12;
+	assert_false(rules_due_check(&d, &s, SNAPSHOT_KIND(M_ALERT) | SNAPSHOT_KIND(M_CHECK) |
+	    SNAPSHOT_KIND(M_SOURCE_HEALTH), t + 4000));
+	/* Time alone: due at the idle bound. */
+	assert_true(rules_due_check(&d, &s, 0, t + RULES_IDLE_MS));
+	/* What they read: sessions, a source failing. */
+	assert_true(rules_due_check(&d, &s, SNAPSHOT_KIND(M_SESSION), t + RULES_IDLE_MS + 1000));
+	h->consecutive_failures = 3;
+	h->ok = 0;
+	assert_true(rules_due_check(&d, &s, SNAPSHOT_KIND(M_SOURCE_HEALTH),
+	    t + RULES_IDLE_MS + 2000));
+	assert_false(rules_due_check(&d, &s, 0, t + RULES_IDLE_MS + 3000));
+	snapshot_free(&s);
+}
+
 int
 main(void)
 {
@@ -724,6 +760,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_netaddr_private),
 		cmocka_unit_test(test_netaddr_cidr),
+		cmocka_unit_test(test_rules_due),
 		T(test_alert_non_tls),
 		T(test_alert_keys_stable_across_polls),
 		T(test_alert_superuser),

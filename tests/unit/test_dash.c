@@ -379,6 +379,37 @@ test_dash_stale_data_looks_stale(void **state)
 	expect(24, 80, "rds stale 1m");
 }
 
+static struct batch *
+health_batch(int64_t at, int ok, int64_t failures)
+{
+	struct batch *b = batch_new("pg", at);
+	struct m_source_health *h = batch_add(b, M_SOURCE_HEALTH);
+
+	m_str_set(&h->source, "pg");
+	m_str_set(&h->instance, "prod-db");
+	h->ok = ok;
+	h->last_attempt = at;
+	h->last_success = ok ? at : 0;
+	h->latency_ms = 10 + (at % 7);
+	h->consecutive_failures = failures;
+	return b;
+}
+
+/* A wake-up draws when what is shown changed: not when a source only
+ * polled again as before (its ages move with the clock's tick). */
+static void
+test_dash_refresh_says_what_changed(void **state)
+{
+	(void)state;
+	assert_false(dash_refresh(dash, now + 100));
+	feed_live_apply(feed, health_batch(now + 200, 1, 0));
+	assert_true(dash_refresh(dash, now + 300));
+	feed_live_apply(feed, health_batch(now + 2200, 1, 0));
+	assert_false(dash_refresh(dash, now + 2300));
+	feed_live_apply(feed, health_batch(now + 4200, 0, 1));
+	assert_true(dash_refresh(dash, now + 4300));
+}
+
 int
 main(void)
 {
@@ -395,6 +426,7 @@ main(void)
 		T(test_dash_mouse),
 		T(test_dash_local_time),
 		T(test_dash_stale_data_looks_stale),
+		T(test_dash_refresh_says_what_changed),
 	};
 
 	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
