@@ -28,6 +28,9 @@
 #define STORE_PRUNE_STEP_MS 20
 #define STORE_GROUP_MAX 64		/* batches in one transaction, at most */
 #define STORE_GROUP_RECORDS 50000	/* ... or about this many records */
+/* How long a batch may wait for others to share its transaction: a poll's
+ * "updating" mark and its result, when the poll is quick, commit once. */
+#define STORE_LINGER_MS 200
 
 void
 store_options_init(struct store_options *o)
@@ -436,6 +439,21 @@ store_writer_main(void *arg)
 			pthread_cond_timedwait(&st->work, &st->lock, &ts);
 			continue;
 		}
+		if (!st->stopping && st->flushers == 0 && st->qlen < STORE_GROUP_MAX &&
+		    time_mono_ms() < st->queued_at + STORE_LINGER_MS) {
+			struct timespec ts;
+			int64_t left = st->queued_at + STORE_LINGER_MS - time_mono_ms();
+
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			ts.tv_sec += left / 1000;
+			ts.tv_nsec += (long)(left % 1000) * 1000000L;
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&st->work, &st->lock, &ts);
+			continue;
+		}
 		n = 0;
 		records = 0;
 		while (st->qlen > 0 && n < STORE_GROUP_MAX && records < STORE_GROUP_RECORDS) {
@@ -499,7 +517,8 @@ store_submit(struct store *st, struct batch *b)
 		st->qcap = cap;
 	}
 	st->queue[(st->qhead + st->qlen) % st->qcap] = b;
-	st->qlen++;
+	if (st->qlen++ == 0)
+		st->queued_at = time_mono_ms();
 	pthread_cond_signal(&st->work);
 	pthread_mutex_unlock(&st->lock);
 }
@@ -514,8 +533,11 @@ void
 store_flush(struct store *st)
 {
 	pthread_mutex_lock(&st->lock);
+	st->flushers++;
+	pthread_cond_signal(&st->work);	/* no lingering for it */
 	while (st->thread_started && (st->qlen > 0 || st->writing))
 		pthread_cond_wait(&st->idle, &st->lock);
+	st->flushers--;
 	pthread_mutex_unlock(&st->lock);
 }
 

@@ -29,6 +29,8 @@ struct store {
 	struct batch **queue;		/* a ring */
 	size_t qhead, qlen, qcap;
 	int writing, stopping;
+	int64_t queued_at;		/* time_mono_ms the oldest queued batch came */
+	int flushers;			/* callers waiting in store_flush */
 	int64_t prune_request;		/* store_prune_now's NOW, or 0 */
 	struct batch **fwd;		/* committed, for store_next_committed */
 	size_t nfwd, capfwd;
