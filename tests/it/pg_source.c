@@ -349,6 +349,19 @@ snap_session(const struct snapshot *s, int pid)
 	return NULL;
 }
 
+/* Waits until the backend of C is idle and waiting for its client: right
+ * after a query it may not wait yet (wait_event NULL, then ClientRead),
+ * which a poll rightly reports as a change. */
+static void
+settle(PGconn *c)
+{
+	char *sql = xasprintf("SELECT count(*) = 1 FROM pg_stat_activity WHERE pid = %d "
+	    "AND state = 'idle' AND wait_event = 'ClientRead'", PQbackendPID(c));
+
+	wait_for(super, sql);
+	free(sql);
+}
+
 /* Two sources on one server, one naming unchanged sessions and one
  * carrying all, feed two snapshots: after each step they hold the same
  * sessions, and the naming one carried only what changed. */
@@ -373,13 +386,17 @@ test_named_sessions(void)
 	    NULL);
 	snapshot_init(&sn, time_now_ms(), 1);
 	snapshot_init(&sf, time_now_ms(), 1);
+	settle(a);
+	settle(c);
 
 	for (int step = 0; step < 5; step++) {
 		struct batch *bn, *bf;
 		const struct m_session *xa, *xc;
 
-		if (step == 2)
+		if (step == 2) {
 			itpg_exec(c, "SELECT 1");	/* c changes */
+			settle(c);
+		}
 		if (step == 3) {
 			char *gone = xasprintf("SELECT count(*) = 0 FROM pg_stat_activity WHERE pid = %d",
 			    PQbackendPID(a));

@@ -134,7 +134,8 @@ dash_keys 2
 dash_wait_line 2 "Alerts"
 for ((i = 0; i < 300; i++)); do
 	case "$(status)" in
-	*"from history"* | *"discovering"*) sleep 0.1 ;;
+	# (before history is read, the note says so: not yet either)
+	*"from history"* | *"discovering"* | *"reading history"*) sleep 0.1 ;;
 	*) break ;;
 	esac
 done
