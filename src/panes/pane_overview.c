@@ -56,6 +56,8 @@ static const char *const overview_spark_metric[SPARK_COUNT] = {
 struct overview_agg {
 	const char *id;		/* the snapshot's string */
 	size_t notls, su, fails;
+	struct summary_posture posture;
+	struct summary_alerts alerts;
 	const struct m_metric **pick[SPARK_COUNT];
 	size_t n[SPARK_COUNT], cap[SPARK_COUNT];
 };
@@ -152,6 +154,18 @@ overview_aggs_build(struct overview_aggs *a, const struct snapshot *s, int64_t f
 		g->notls += x->ssl == 0;
 		g->su += x->superuser == 1 && x->provider_owned != 1;
 	}
+	M_VEC_EACH(&s->kinds[M_CHECK], const struct m_check, c) {
+		struct overview_agg *g = overview_find_near(a, &near, c->instance);
+
+		if (g != NULL)
+			summary_posture_add(&g->posture, c);
+	}
+	M_VEC_EACH(&s->kinds[M_ALERT], const struct m_alert, al) {
+		struct overview_agg *g = overview_find_near(a, &near, al->instance);
+
+		if (g != NULL)
+			summary_alerts_add(&g->alerts, al);
+	}
 	M_VEC_EACH(&s->kinds[M_FAILED_LOGIN], const struct m_failed_login, f) {
 		struct overview_agg *g;
 
@@ -233,7 +247,7 @@ overview_rows(struct pane *p, const struct snapshot *s, const struct pane_env *e
 		table_setf(r, C_ENGINE, 0, NAN, "%s %s", i->engine != NULL ? i->engine : "?",
 		    i->engine_version != NULL ? i->engine_version : "");
 		table_set(r, C_ROLE, 0, NAN, i->role);
-		style = summary_alerts(s, i->id, buf, sizeof buf, &sort);
+		style = summary_alerts_text(&g->alerts, buf, sizeof buf, &sort);
 		table_set(r, C_ALERT, style, sort, buf);
 		table_setf(r, C_NOTLS, g->notls > 0 ? CANVAS_CRITICAL : 0, (double)g->notls, "%zu",
 		    g->notls);
@@ -244,7 +258,7 @@ overview_rows(struct pane *p, const struct snapshot *s, const struct pane_env *e
 		table_set(r, C_BACKUP, style, sort, buf);
 		style = summary_maintenance(s, i->id, env->rules, env->now, buf, sizeof buf, &sort);
 		table_set(r, C_MAINT, style, sort, buf);
-		style = summary_posture(s, i->id, buf, sizeof buf, &sort);
+		style = summary_posture_text(&g->posture, buf, sizeof buf, &sort);
 		table_set(r, C_POSTURE, style, sort, buf);
 		overview_spark(r, C_CPU, s, g, SPARK_CPU, 0, 100, 0, env);
 		overview_spark(r, C_CONN, s, g, SPARK_CONN, NAN, NAN, 0, env);

@@ -111,64 +111,64 @@ summary_ca(const struct m_instance *i, const struct rules_config *r, int64_t now
 	return left < r->ca_critical_ms ? CANVAS_CRITICAL : left < r->ca_warning_ms ? CANVAS_WARNING : 0;
 }
 
-int
-summary_posture(const struct snapshot *s, const char *id, char *buf, size_t len, double *sort)
+void
+summary_posture_add(struct summary_posture *p, const struct m_check *c)
 {
-	size_t fail = 0, unknown = 0;
-	int worst = 0;
+	if (c->status == NULL)
+		return;
+	if (strcmp(c->status, "fail") == 0) {
+		int r = severity_rank(c->severity);
 
-	M_VEC_EACH(&s->kinds[M_CHECK], const struct m_check, c) {
-		if (c->instance == NULL || strcmp(c->instance, id) != 0 || c->status == NULL)
-			continue;
-		if (strcmp(c->status, "fail") == 0) {
-			int r = severity_rank(c->severity);
+		p->fail++;
+		p->worst = r > p->worst ? r : p->worst;
+	} else if (strcmp(c->status, "unknown") == 0) {
+		p->unknown++;
+	}
+}
 
-			fail++;
-			worst = r > worst ? r : worst;
-		} else if (strcmp(c->status, "unknown") == 0) {
-			unknown++;
-		}
+int
+summary_posture_text(const struct summary_posture *p, char *buf, size_t len, double *sort)
+{
+	if (p->fail > 0) {
+		snprintf(buf, len, "%zu FAIL", p->fail);
+		*sort = 1000.0 * (double)p->fail + (double)p->unknown;
+		return severity_style(p->worst > 0 ? p->worst : 2);
 	}
-	if (fail > 0) {
-		snprintf(buf, len, "%zu FAIL", fail);
-		*sort = 1000.0 * (double)fail + (double)unknown;
-		return severity_style(worst > 0 ? worst : 2);
-	}
-	*sort = (double)unknown;
-	if (unknown > 0) {
-		snprintf(buf, len, "%zu unkn", unknown);
+	*sort = (double)p->unknown;
+	if (p->unknown > 0) {
+		snprintf(buf, len, "%zu unkn", p->unknown);
 		return CANVAS_STALE;
 	}
 	snprintf(buf, len, "ok");
 	return CANVAS_OK;
 }
 
-int
-summary_alerts(const struct snapshot *s, const char *id, char *buf, size_t len, double *sort)
+void
+summary_alerts_add(struct summary_alerts *a, const struct m_alert *al)
 {
-	size_t count[4] = { 0 }, acked = 0;
-	int worst = 0;
+	if (al->state == NULL)
+		return;
+	if (strcmp(al->state, "active") == 0) {
+		int r = severity_rank(al->severity);
 
-	M_VEC_EACH(&s->kinds[M_ALERT], const struct m_alert, a) {
-		if (a->instance == NULL || strcmp(a->instance, id) != 0 || a->state == NULL)
-			continue;
-		if (strcmp(a->state, "active") == 0) {
-			int r = severity_rank(a->severity);
+		if (r == 0)
+			r = 1;	/* an alert without a known severity still counts */
+		a->count[r]++;
+		a->worst = r > a->worst ? r : a->worst;
+	} else if (strcmp(al->state, "resolved") != 0) {
+		a->acked++;
+	}
+}
 
-			if (r == 0)
-				r = 1;	/* an alert without a known severity still counts */
-			count[r]++;
-			worst = r > worst ? r : worst;
-		} else if (strcmp(a->state, "resolved") != 0) {
-			acked++;
-		}
+int
+summary_alerts_text(const struct summary_alerts *a, char *buf, size_t len, double *sort)
+{
+	if (a->worst > 0) {
+		snprintf(buf, len, "%s %zu", severity_word(a->worst), a->count[a->worst]);
+		*sort = a->worst * 1000.0 + (double)a->count[a->worst];
+		return severity_style(a->worst);
 	}
-	if (worst > 0) {
-		snprintf(buf, len, "%s %zu", severity_word(worst), count[worst]);
-		*sort = worst * 1000.0 + (double)count[worst];
-		return severity_style(worst);
-	}
-	*sort = acked > 0 ? 0.5 : 0;
-	snprintf(buf, len, "%s", acked > 0 ? "acked" : "ok");
-	return acked > 0 ? CANVAS_DIM : CANVAS_OK;
+	*sort = a->acked > 0 ? 0.5 : 0;
+	snprintf(buf, len, "%s", a->acked > 0 ? "acked" : "ok");
+	return a->acked > 0 ? CANVAS_DIM : CANVAS_OK;
 }

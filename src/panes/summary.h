@@ -29,9 +29,22 @@ int summary_maintenance(const struct snapshot *s, const char *id, const struct r
 /* CA certificate expiry: "in 40d" or "EXPIRED". */
 int summary_ca(const struct m_instance *i, const struct rules_config *r, int64_t now, char *buf,
     size_t len, double *sort);
-/* Posture: "3 FAIL", "2 unkn" or "ok". */
-int summary_posture(const struct snapshot *s, const char *id, char *buf, size_t len, double *sort);
+/* An instance's posture, gathered check by check (a pane of many
+ * instances reads the checks once). Zeroed: no check yet. */
+struct summary_posture {
+	size_t fail, unknown;
+	int worst;
+};
+void summary_posture_add(struct summary_posture *p, const struct m_check *c);
+/* "3 FAIL", "2 unkn" or "ok". */
+int summary_posture_text(const struct summary_posture *p, char *buf, size_t len, double *sort);
+/* An instance's alerts, gathered alert by alert. Zeroed: none yet. */
+struct summary_alerts {
+	size_t count[4], acked;
+	int worst;
+};
+void summary_alerts_add(struct summary_alerts *a, const struct m_alert *al);
 /* The worst active alert: "CRIT 2", "WARN 1", "acked" or "ok". */
-int summary_alerts(const struct snapshot *s, const char *id, char *buf, size_t len, double *sort);
+int summary_alerts_text(const struct summary_alerts *a, char *buf, size_t len, double *sort);
 
 #endif
