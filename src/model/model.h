@@ -41,9 +41,9 @@ enum m_ftype {
 /* Left absent by a poll and carried over from the record it replaces
  * (a session's first_seen). */
 #define M_CARRY 0x4
-/* How a source's polling goes (when it last tried, how long it took): it
- * moves with every poll, and the screen shows it as an age; not a change
- * of state (m_state_hash). */
+/* What moves with every poll or with the clock (when a source last tried,
+ * how long it took, the oldest transaction's age): the screen shows it as
+ * an age or a figure; not a change of state (m_state_hash). */
 #define M_PROGRESS 0x8
 
 struct m_list {

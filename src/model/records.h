@@ -201,7 +201,7 @@
 	F(pg_health, INT, connections, 0) \
 	F(pg_health, INT, max_connections, 0) \
 	F(pg_health, INT, reserved_connections, 0) \
-	F(pg_health, DBL, oldest_xact_age_s, 0) \
+	F(pg_health, DBL, oldest_xact_age_s, M_PROGRESS) /* moves with the clock */ \
 	F(pg_health, INT, oldest_xact_pid, 0) \
 	F(pg_health, INT, max_xid_age, 0) \
 	F(pg_health, STR, max_xid_age_database, 0) \

@@ -1,26 +1,23 @@
 #include <config.h>
 
+#include <string.h>
+
 #include "rules/due.h"
 
 void
 rules_due_init(struct rules_due *d)
 {
-	d->health = 0;
-	d->at = 0;
+	memset(d, 0, sizeof *d);
 }
 
 int
 rules_due_check(struct rules_due *d, const struct snapshot *s, snapshot_kinds changed,
     int64_t now)
 {
-	uint64_t health = snapshot_state_hash(s, M_SOURCE_HEALTH);
-
-	changed &= ~(SNAPSHOT_KIND(M_ALERT) | SNAPSHOT_KIND(M_CHECK));
-	if (health == d->health)
-		changed &= ~SNAPSHOT_KIND(M_SOURCE_HEALTH);
+	changed = snapshot_state_changed(s, changed & ~(SNAPSHOT_KIND(M_ALERT) |
+	    SNAPSHOT_KIND(M_CHECK)), d->state);
 	if (changed == 0 && d->at != 0 && now >= d->at && now - d->at < RULES_IDLE_MS)
 		return 0;
-	d->health = health;
 	d->at = now;
 	return 1;
 }

@@ -1,5 +1,6 @@
 /* When the rules need evaluating again: when what they read changed
- * (not their own alerts and checks, not only a source's poll times), and
+ * (not their own alerts and checks, not only poll times and figures that
+ * move with the clock, model.h's M_PROGRESS), and
  * at least every RULES_IDLE_MS for what time alone moves (an open
  * transaction's age, a backup's lag). Between those an evaluation would
  * judge the same snapshot the same way. */
@@ -13,7 +14,7 @@
 #define RULES_IDLE_MS (5 * 1000LL)
 
 struct rules_due {
-	uint64_t health;	/* snapshot_state_hash of the health judged */
+	uint64_t state[M_KIND_COUNT];	/* for snapshot_state_changed */
 	int64_t at;		/* the last evaluation, 0: none yet */
 };
 

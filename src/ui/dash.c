@@ -34,7 +34,7 @@ struct dash {
 	struct snapshot snap;
 	int snap_live;		/* SNAP is the live feed's copy, as of SNAP_GENS */
 	struct feed_gens snap_gens;
-	uint64_t health_state;	/* snapshot_state_hash of the sources' health drawn */
+	uint64_t state[M_KIND_COUNT];	/* for snapshot_state_changed */
 	struct pane **panes;
 	size_t npanes;
 	size_t cur;
@@ -337,16 +337,9 @@ dash_refresh(struct dash *d, int64_t now)
 	changed = feed_sync(d->feed, &d->snap, &d->snap_gens, now);
 	if (changed & SNAPSHOT_KIND(M_ALERT))
 		dash_notice_alerts(d);
-	/* A source that polled as it did before moved only its ages, which
-	 * every tick draws anyway. */
-	if (changed & SNAPSHOT_KIND(M_SOURCE_HEALTH)) {
-		uint64_t h = snapshot_state_hash(&d->snap, M_SOURCE_HEALTH);
-
-		if (h == d->health_state)
-			changed &= ~SNAPSHOT_KIND(M_SOURCE_HEALTH);
-		d->health_state = h;
-	}
-	return changed != 0;
+	/* A source that polled as it did before moved only its ages and
+	 * figures, which every tick draws anyway. */
+	return snapshot_state_changed(&d->snap, changed, d->state) != 0;
 }
 
 size_t

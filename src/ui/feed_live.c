@@ -35,6 +35,7 @@ struct feed_live {
 	size_t applied;		/* batches applied so far */
 	uint64_t generation;	/* counts the snapshot's changes */
 	struct feed_gens gens;	/* the generation each kind last changed at */
+	uint64_t state[M_KIND_COUNT];	/* for snapshot_state_changed (waking) */
 	int64_t history_at;	/* the newest time in the state loaded from history; 0 none */
 	int landed;		/* a poll has finished since the start */
 	/* The history (may be NULL). */
@@ -102,23 +103,43 @@ feed_live_is_poll(const struct batch *b)
 	return 0;
 }
 
+/* Whether B is only a poll's "updating" mark (sched_run_poll). */
+static int
+feed_live_is_mark(const struct batch *b)
+{
+	if (b->kinds[M_SOURCE_HEALTH].n == 0 || batch_count(b) != b->kinds[M_SOURCE_HEALTH].n)
+		return 0;
+	M_VEC_EACH(&b->kinds[M_SOURCE_HEALTH], const struct m_source_health, h) {
+		if (h->updating != 1)
+			return 0;
+	}
+	return 1;
+}
+
 void
 feed_live_apply(struct feed *f, struct batch *b)
 {
 	struct feed_live *l = (struct feed_live *)f;
 
+	snapshot_kinds touched, changed;
+	int wake;
+
 	pthread_mutex_lock(&l->lock);
 	/* The rules judged a copy: what the user did since is kept. */
 	if (b->source != NULL && strcmp(b->source, "rules") == 0)
 		lifecycle_reconcile(&l->snap, b);
-	{
-		snapshot_kinds touched, changed = snapshot_apply(&l->snap, b, &touched);
-
-		feed_live_changed(l, changed, touched);
-	}
-	l->applied++;
-	if (!l->landed && feed_live_is_poll(b))
+	changed = snapshot_apply(&l->snap, b, &touched);
+	feed_live_changed(l, changed, touched);
+	/* The dashboard wakes for what it would draw: not for poll times and
+	 * figures that move with the clock, nor for a poll's "updating" mark
+	 * (its tick draws those within a second; a quick poll's mark would
+	 * be gone by then anyway). */
+	wake = !feed_live_is_mark(b) &&
+	    snapshot_state_changed(&l->snap, changed, l->state) != 0;
+	if (!l->landed && feed_live_is_poll(b)) {
 		l->landed = 1;
+		wake = 1;	/* the note "from history" goes */
+	}
 	pthread_mutex_unlock(&l->lock);
 	log_debug(LOG_UI, "feed: applied a %s batch of %zu records", b->source, batch_count(b));
 	/* The snapshot copied what it keeps: the batch itself goes to the
@@ -127,7 +148,8 @@ feed_live_apply(struct feed *f, struct batch *b)
 		store_submit(l->store, b);
 	else
 		batch_free(b);
-	feed_live_wake(l);
+	if (wake)
+		feed_live_wake(l);
 }
 
 /* The scheduler's sink: called on worker threads. */

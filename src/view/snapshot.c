@@ -385,15 +385,33 @@ snapshot_advance(struct snapshot *s, int64_t at)
 	return dropped;
 }
 
-uint64_t
-snapshot_state_hash(const struct snapshot *s, enum m_kind kind)
+static int
+snapshot_has_progress(const struct m_type *t)
 {
-	const struct m_vec *v = &s->kinds[kind];
-	uint64_t sum = 0;
+	for (size_t i = 0; i < t->nfields; i++) {
+		if (t->fields[i].flags & M_PROGRESS)
+			return 1;
+	}
+	return 0;
+}
 
-	for (size_t i = 0; i < v->n; i++)
-		sum += m_state_hash(v->type, m_vec_at(v, i));
-	return sum;
+snapshot_kinds
+snapshot_state_changed(const struct snapshot *s, snapshot_kinds changed,
+    uint64_t state[M_KIND_COUNT])
+{
+	for (int k = 0; k < M_KIND_COUNT; k++) {
+		const struct m_vec *v = &s->kinds[k];
+		uint64_t sum = 0;
+
+		if (!(changed & SNAPSHOT_KIND(k)) || !snapshot_has_progress(v->type))
+			continue;
+		for (size_t i = 0; i < v->n; i++)
+			sum += m_state_hash(v->type, m_vec_at(v, i));
+		if (sum == state[k])
+			changed &= ~SNAPSHOT_KIND(k);
+		state[k] = sum;
+	}
+	return changed;
 }
 
 const struct m_instance *

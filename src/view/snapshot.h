@@ -54,9 +54,11 @@ snapshot_kinds snapshot_apply(struct snapshot *s, const struct batch *b, snapsho
  * Returns the kinds it dropped facts from. */
 snapshot_kinds snapshot_advance(struct snapshot *s, int64_t at);
 
-/* The sum of the m_state_hash of KIND's records: whether their state moved
- * (not only their poll times and progress). */
-uint64_t snapshot_state_hash(const struct snapshot *s, enum m_kind kind);
+/* Of CHANGED, the kinds whose state moved, not only their M_PROGRESS
+ * fields (model.h): STATE holds each kind's sum of m_state_hash as the
+ * caller last saw it, and is brought up to date. */
+snapshot_kinds snapshot_state_changed(const struct snapshot *s, snapshot_kinds changed,
+    uint64_t state[M_KIND_COUNT]);
 
 const struct m_instance *snapshot_instance(const struct snapshot *s, const char *id);
 /* The health record of SOURCE for INSTANCE ("" for fleet-wide), or NULL. */

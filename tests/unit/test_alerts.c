@@ -734,7 +734,8 @@ test_rules_due(void **state)
 	h->ok = 1;
 	h->consecutive_failures = 0;
 	rules_due_init(&d);
-	assert_true(rules_due_check(&d, &s, 0, t));		/* the first time */
+	/* The first time (the first sync copies every kind). */
+	assert_true(rules_due_check(&d, &s, SNAPSHOT_ALL_KINDS, t));
 	assert_false(rules_due_check(&d, &s, 0, t + 2000));	/* nothing moved */
 	/* Their own output, a source's poll times: not due. */
 	h->last_success = t + 4000;
