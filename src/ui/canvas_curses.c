@@ -11,7 +11,8 @@
  * handing ncurses only the cells that changed (canvas_curses_flush) spares
  * the per-cell conversion to wide characters, which was most of a frame. */
 struct canvas_curses_cell {
-	char text[15];		/* the cluster, NUL-terminated (cut if longer) */
+	char text[23];		/* the cluster, NUL-terminated (a long run of
+				 * combining marks is cut at a character) */
 	signed char style;	/* style, or one of the CC_* marks below */
 };
 
@@ -120,8 +121,11 @@ canvas_curses_cell(struct canvas *c, int row, int col, const char *cluster, int 
 	if (role >= CANVAS_ROLE_COUNT)
 		role = CANVAS_NORMAL;
 	cell = &cc->next[row * cc->grid_cols + col];
-	if (len >= sizeof cell->text)
+	if (len >= sizeof cell->text) {
 		len = sizeof cell->text - 1;
+		while (len > 0 && ((unsigned char)cluster[len] & 0xc0) == 0x80)
+			len--;
+	}
 	memcpy(cell->text, cluster, len);
 	cell->text[len] = '\0';
 	cell->style = (signed char)(role | (style & CANVAS_REVERSE ? 0x40 : 0));

@@ -1,7 +1,8 @@
 /* The canvas: text clipped by display width, wide and combining characters
  * kept aligned, and nothing that could drive a terminal ever reaching a
  * backend (checked on the text grid, which stores exactly what a backend
- * receives). */
+ * receives); the ncurses backend hands the window only the cells that
+ * changed since the last frame. */
 #include <config.h>
 
 #include <locale.h>
@@ -14,6 +15,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <curses.h>
+
+#include "ui/canvas_curses.h"
+#include "ui/theme.h"
 #include "view/canvas.h"
 #include "view/textcanvas.h"
 
@@ -199,6 +204,88 @@ test_canvas_fit_and_width(void **state)
 	text_canvas_free(t);
 }
 
+/* The character at ROW, COL of WIN, as UTF-8 (its first code point). */
+static void
+cell_at(WINDOW *win, int row, int col, char *out, size_t len)
+{
+	cchar_t ch;
+	wchar_t w[CCHARW_MAX + 1];
+	attr_t attr;
+	short pair;
+
+	assert_int_equal(mvwin_wch(win, row, col, &ch), OK);
+	assert_int_equal(getcchar(&ch, w, &attr, &pair, NULL), OK);
+	w[1] = L'\0';
+	assert_true(wcstombs(out, w, len) != (size_t)-1);
+}
+
+static void
+test_canvas_curses_writes_changes_only(void **state)
+{
+	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+	SCREEN *scr;
+	WINDOW *win;
+	struct theme t;
+	struct canvas *c;
+	struct canvas_area a;
+	char s[16];
+
+	(void)state;
+	assert_non_null(out);
+	assert_non_null(in);
+	scr = newterm("xterm", out, in);
+	assert_non_null(scr);
+	win = newwin(2, 10, 0, 0);
+	theme_builtin(&t, 1);
+	c = canvas_curses_new(win, &t, 0, 0);
+	a = canvas_whole(c);
+
+	canvas_clear(c);
+	canvas_put(&a, 0, 0, -1, CANVAS_NORMAL, "abc");
+	canvas_put(&a, 1, 0, -1, CANVAS_NORMAL, "\xe6\x97\xa5x");	/* wide, then x */
+	canvas_curses_flush(c);
+	cell_at(win, 0, 1, s, sizeof s);
+	assert_string_equal(s, "b");
+	cell_at(win, 1, 0, s, sizeof s);
+	assert_string_equal(s, "\xe6\x97\xa5");
+	cell_at(win, 1, 2, s, sizeof s);
+	assert_string_equal(s, "x");
+
+	/* Something else writes on the window where the frame does not
+	 * change: the next frame leaves it; it writes what changed. */
+	mvwaddstr(win, 0, 1, "Z");
+	canvas_clear(c);
+	canvas_put(&a, 0, 0, -1, CANVAS_NORMAL, "abd");
+	canvas_put(&a, 1, 0, -1, CANVAS_NORMAL, "yz");	/* narrow over the wide */
+	canvas_curses_flush(c);
+	cell_at(win, 0, 1, s, sizeof s);
+	assert_string_equal(s, "Z");
+	cell_at(win, 0, 2, s, sizeof s);
+	assert_string_equal(s, "d");
+	cell_at(win, 1, 0, s, sizeof s);
+	assert_string_equal(s, "y");
+	cell_at(win, 1, 1, s, sizeof s);
+	assert_string_equal(s, "z");
+	cell_at(win, 1, 2, s, sizeof s);
+	assert_string_equal(s, " ");		/* erased */
+
+	/* After invalidating, every cell is written again. */
+	canvas_curses_invalidate(c);
+	canvas_clear(c);
+	canvas_put(&a, 0, 0, -1, CANVAS_NORMAL, "abd");
+	canvas_curses_flush(c);
+	cell_at(win, 0, 1, s, sizeof s);
+	assert_string_equal(s, "b");
+
+	canvas_curses_free(c);
+	theme_free(&t);
+	delwin(win);
+	endwin();
+	delscreen(scr);
+	fclose(out);
+	fclose(in);
+}
+
 int
 main(void)
 {
@@ -209,6 +296,7 @@ main(void)
 		cmocka_unit_test(test_canvas_escapes_controls),
 		cmocka_unit_test(test_canvas_ascii_mode),
 		cmocka_unit_test(test_canvas_fit_and_width),
+		cmocka_unit_test(test_canvas_curses_writes_changes_only),
 	};
 
 	/* wcwidth(3) needs a UTF-8 locale; C.UTF-8 is always there. */
