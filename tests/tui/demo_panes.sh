@@ -92,6 +92,18 @@ rw_tmux_wait_for 'as evil\x1b]0;pwned\x07role' 30
 rw_assert_eq "$(rw_tmux display-message -p -t =t: '#{pane_title}')" "$title" "pane title"
 
 # --- the endpoint throttling everything, the logs service hanging ----------
+# Every fleet source has answered once first, so that failing it shows the
+# age of that answer (a source failing from its first poll says "never").
+dash_keys 0
+dash_wait_line 2 "Health"
+for src in rds logs guardduty ec2; do
+	for ((i = 0; i < 120; i++)); do
+		rw_tmux_capture | grep -qE "^source +$src +\(fleet\) +ok( |$)" && break
+		sleep 0.5
+	done
+	rw_tmux_capture | grep -qE "^source +$src +\(fleet\) +ok( |$)" ||
+		rw_fail "source $src never answered before the faults:"$'\n'"$(rw_tmux_capture)"
+done
 /usr/bin/python3 - "$FAKEAWS_CONTROL" <<'EOF' || rw_fail "could not set the faults"
 import json, sys, urllib.request
 body = {"faults": [{"service": "logs", "kind": "hang"}, {"service": "*", "kind": "throttle"}]}
