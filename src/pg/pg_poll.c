@@ -373,8 +373,9 @@ out:
 }
 
 /* The sessions this poll made into records join the ones it named: the
- * next poll compares its rows with them. A poll that named none carried
- * every session; the next such is due in PG_POLL_FULL_MS. */
+ * next poll compares its rows with them. A poll that was not to name any
+ * (NAME 0) carried every session; the next such is due in
+ * PG_POLL_FULL_MS. */
 static void
 pg_poll_remember(struct pg_poller *p, const struct batch *b, const struct pg_poll_sessions_out *o,
     int name)
