@@ -120,7 +120,6 @@ void
 feed_live_apply(struct feed *f, struct batch *b)
 {
 	struct feed_live *l = (struct feed_live *)f;
-
 	snapshot_kinds touched, changed;
 	int wake;
 

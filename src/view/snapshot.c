@@ -32,7 +32,6 @@ snapshot_free(struct snapshot *s)
 		m_vec_free(&s->kinds[k]);
 }
 
-
 _Static_assert(M_KIND_COUNT < 32, "snapshot_kinds holds a bit per kind");
 
 void
@@ -178,11 +177,12 @@ snapshot_named_has(const struct snapshot_named *n, uint64_t key)
 	return 0;
 }
 
-/* Whether V holds, among the records B speaks for, exactly the versions
- * B names for KIND (none missing, none other). */
+/* Marks in IS_NAMED (one per record of V) the records B speaks for and
+ * names for KIND; returns whether they are exactly the versions named
+ * (none missing, none other). */
 static int
 snapshot_named_check(const struct m_vec *v, const struct batch *b, enum m_kind kind,
-    const struct snapshot_named *n)
+    const struct snapshot_named *n, unsigned char *is_named)
 {
 	const struct batch_same *same = &b->same[kind];
 	uint64_t sum = 0;
@@ -191,7 +191,9 @@ snapshot_named_check(const struct m_vec *v, const struct batch *b, enum m_kind k
 	for (size_t i = 0; i < v->n; i++) {
 		const void *rec = m_vec_at(v, i);
 
-		if (batch_replaces(b, kind, rec) && snapshot_named_has(n, m_key_hash(v->type, rec))) {
+		is_named[i] = batch_replaces(b, kind, rec) &&
+		    snapshot_named_has(n, m_key_hash(v->type, rec));
+		if (is_named[i]) {
 			found++;
 			sum += m_content_hash(v->type, rec);
 		}
@@ -232,7 +234,7 @@ snapshot_apply_state(struct snapshot *s, const struct batch *b, enum m_kind kind
 	enum snapshot_effect effect = SNAPSHOT_SAME;
 	struct snapshot_named named = { NULL, NULL, 0 };
 	struct m_index in_ix;
-	unsigned char *taken;
+	unsigned char *taken, *is_named = NULL;
 	size_t keep = 0, n = v->n;
 	int complete = batch_is_complete(b, kind);
 
@@ -240,9 +242,10 @@ snapshot_apply_state(struct snapshot *s, const struct batch *b, enum m_kind kind
 		return SNAPSHOT_SAME;
 	if (complete && b->same[kind].n > 0) {
 		snapshot_named_build(&named, &b->same[kind]);
+		is_named = xcalloc(n + 1, 1);
 		/* Not the versions the source took as known: B speaks for
 		 * what it carries only. */
-		if (!snapshot_named_check(v, b, kind, &named))
+		if (!snapshot_named_check(v, b, kind, &named, is_named))
 			complete = 0;
 	}
 	m_index_build(&in_ix, in);
@@ -254,8 +257,7 @@ snapshot_apply_state(struct snapshot *s, const struct batch *b, enum m_kind kind
 
 		if (fresh == NULL && (!complete || !batch_replaces(b, kind, rec))) {
 			/* Not B's to speak for. */
-		} else if (fresh == NULL && named.keys != NULL &&
-		    snapshot_named_has(&named, m_key_hash(t, rec))) {
+		} else if (fresh == NULL && is_named != NULL && is_named[i]) {
 			/* Named as unchanged: only its poll times move. */
 			if (snapshot_named_touch(t, rec, b->polled_at) && effect == SNAPSHOT_SAME)
 				effect = SNAPSHOT_TOUCHED;
@@ -297,6 +299,7 @@ snapshot_apply_state(struct snapshot *s, const struct batch *b, enum m_kind kind
 		effect = SNAPSHOT_CHANGED;
 	}
 	free(taken);
+	free(is_named);
 	free(named.keys);
 	free(named.used);
 	m_index_free(&in_ix);
