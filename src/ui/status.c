@@ -48,7 +48,8 @@ status_account(const struct status_info *si)
 }
 
 /* Source health: "updating", then the failing and stale ones with their
- * age, or "sources ok". Returns the style of the worst. */
+ * age (fleet-wide sources first: each of them blinds every instance), or
+ * "sources ok". Returns the style of the worst. */
 static char *
 status_sources(const struct status_info *si, int *style)
 {
@@ -76,21 +77,25 @@ status_sources(const struct status_info *si, int *style)
 		buf_append_str(&b, "updating");
 		*style = CANVAS_INFO;
 	}
-	M_VEC_EACH(&si->snap->kinds[M_SOURCE_HEALTH], const struct m_source_health, h) {
-		struct freshness f;
-		char desc[48];
+	for (int fleet = 1; fleet >= 0 && shown <= STATUS_MAX_PROBLEMS; fleet--) {
+		M_VEC_EACH(&si->snap->kinds[M_SOURCE_HEALTH], const struct m_source_health, h) {
+			struct freshness f;
+			char desc[48];
 
-		freshness_of(h, at, &f);
-		if (f.state != FRESH_STALE && f.state != FRESH_FAILING && f.state != FRESH_NONE)
-			continue;
-		*style = CANVAS_STALE;
-		if (shown++ == STATUS_MAX_PROBLEMS) {
-			buf_printf(&b, " +%zu more", problems - STATUS_MAX_PROBLEMS);
-			break;
+			if ((h->instance == NULL || h->instance[0] == '\0') != fleet)
+				continue;
+			freshness_of(h, at, &f);
+			if (f.state != FRESH_STALE && f.state != FRESH_FAILING && f.state != FRESH_NONE)
+				continue;
+			*style = CANVAS_STALE;
+			if (shown++ == STATUS_MAX_PROBLEMS) {
+				buf_printf(&b, " +%zu more", problems - STATUS_MAX_PROBLEMS);
+				break;
+			}
+			buf_printf(&b, "%s%s%s%s %s", b.len > 0 ? ", " : "",
+			    h->source != NULL ? h->source : "?", fleet ? "" : ":",
+			    fleet ? "" : h->instance, freshness_describe(&f, desc, sizeof desc));
 		}
-		buf_printf(&b, "%s%s%s%s %s", b.len > 0 ? ", " : "", h->source != NULL ? h->source : "?",
-		    h->instance != NULL && h->instance[0] != '\0' ? ":" : "",
-		    h->instance != NULL ? h->instance : "", freshness_describe(&f, desc, sizeof desc));
 	}
 	if (b.len == 0)
 		buf_append_str(&b, "sources ok");

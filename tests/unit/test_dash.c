@@ -380,19 +380,50 @@ test_dash_stale_data_looks_stale(void **state)
 }
 
 static struct batch *
-health_batch(int64_t at, int ok, int64_t failures)
+source_health_batch(const char *source, const char *instance, int64_t at, int ok,
+    int64_t failures)
 {
-	struct batch *b = batch_new("pg", at);
+	struct batch *b = batch_new(source, at);
 	struct m_source_health *h = batch_add(b, M_SOURCE_HEALTH);
 
-	m_str_set(&h->source, "pg");
-	m_str_set(&h->instance, "prod-db");
+	m_str_set(&h->source, source);
+	m_str_set(&h->instance, instance);
 	h->ok = ok;
 	h->last_attempt = at;
 	h->last_success = ok ? at : 0;
 	h->latency_ms = 10 + (at % 7);
 	h->consecutive_failures = failures;
 	return b;
+}
+
+static struct batch *
+health_batch(int64_t at, int ok, int64_t failures)
+{
+	return source_health_batch("pg", "prod-db", at, ok, failures);
+}
+
+/* Failing sources on the status line: the fleet-wide ones first (each
+ * blinds every instance), whatever order they failed in. */
+static void
+test_dash_status_fleet_sources_first(void **state)
+{
+	char *screen, *fleet, *pg;
+
+	(void)state;
+	for (int i = 0; i < 4; i++) {
+		char id[16];
+
+		snprintf(id, sizeof id, "db-%d", i);
+		feed_live_apply(feed, source_health_batch("pg", id, now + 100, 0, 3));
+	}
+	feed_live_apply(feed, source_health_batch("guardduty", "", now + 200, 0, 3));
+	dash_refresh(dash, now + 300);
+	screen = draw(24, 120);
+	fleet = strstr(screen, "guardduty failing");
+	pg = strstr(screen, "pg:db-0 failing");
+	assert_non_null(fleet);
+	assert_true(pg == NULL || fleet < pg);
+	free(screen);
 }
 
 /* A wake-up draws when what is shown changed: not when a source only
@@ -427,6 +458,7 @@ main(void)
 		T(test_dash_local_time),
 		T(test_dash_stale_data_looks_stale),
 		T(test_dash_refresh_says_what_changed),
+		T(test_dash_status_fleet_sources_first),
 	};
 
 	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
