@@ -15,7 +15,7 @@
  * timestamps and nothing to parse here. */
 #define PG_MS(x) "(date_part('epoch', " x ") * 1000)::int8"
 
-const char pg_poll_sql[] =
+static const char pg_poll_sql_head[] =
     /* 1. health */
     "SELECT current_setting('server_version'), current_user, "
     "pg_has_role('pg_read_all_stats', 'USAGE'), "
@@ -29,14 +29,28 @@ const char pg_poll_sql[] =
     /* 2. databases and their transaction ID age */
     "SELECT oid, datname, age(datfrozenxid) FROM pg_database;\n"
     /* 3. client backends, idle ones too; a role without pg_monitor sees
-     * other users' backends with NULL backend_type and most columns. */
+     * other users' backends with NULL backend_type and most columns. One
+     * call of the function (the CTE is read twice, computed once). */
+    "WITH a AS (SELECT pid, usesysid, datid, application_name, client_addr, client_port, "
+    "backend_start, xact_start, query_start, state_change, state, wait_event_type, "
+    "wait_event, ssl, sslversion, sslcipher, sslbits, query, backend_type IS NULL AS insuff, "
+    "(state LIKE 'idle%%' AND wait_event = 'ClientRead' AND "
+    "state_change < to_timestamp(%lld / 1000.0) AND "
+    "backend_start < to_timestamp(%lld / 1000.0)) IS TRUE AS steady "
+    "FROM pg_stat_get_activity(NULL) "
+    "WHERE backend_type = 'client backend' OR (backend_type IS NULL AND datid IS NOT NULL)) "
     "SELECT pid, usesysid, datid, application_name, client_addr, client_port, "
     PG_MS("backend_start") ", " PG_MS("xact_start") ", " PG_MS("query_start") ", "
     PG_MS("state_change") ", state, wait_event_type, wait_event, "
     "CASE WHEN wait_event_type = 'Lock' THEN pg_blocking_pids(pid) END, "
-    "ssl, sslversion, sslcipher, sslbits, query, backend_type IS NULL "
-    "FROM pg_stat_get_activity(NULL) "
-    "WHERE backend_type = 'client backend' OR (backend_type IS NULL AND datid IS NOT NULL);\n"
+    "ssl, sslversion, sslcipher, sslbits, query, insuff, NULL FROM a WHERE NOT steady "
+    /* the steady ones: "pid start pid start ..." in one row, pid NULL */
+    "UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+    "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+    "string_agg(pid::text || ' ' || " PG_MS("backend_start") "::text, ' ') "
+    "FROM a WHERE steady;\n";
+
+static const char pg_poll_sql_tail[] =
     /* 4. replication slots and the WAL they hold back */
     "SELECT slot_name, slot_type, plugin, database, active, "
     "(CASE WHEN pg_is_in_recovery() "
@@ -49,12 +63,45 @@ const char pg_poll_sql[] =
     "'shared_preload_libraries', 'rds.force_ssl', 'max_connections', "
     "'superuser_reserved_connections', 'log_min_duration_statement', 'track_activity_query_size')";
 
+void
+pg_poll_sql(struct buf *out, int64_t steady_before)
+{
+	buf_reset(out);
+	buf_printf(out, pg_poll_sql_head, (long long)steady_before, (long long)steady_before);
+	buf_append_str(out, pg_poll_sql_tail);
+}
+
+int
+pg_poll_kept_next(const char **cursor, int64_t *pid, int64_t *start)
+{
+	const char *v = *cursor;
+	char *end;
+	long long x, y;
+
+	while (*v == ' ')
+		v++;
+	if (*v == '\0')
+		return 0;
+	if (*v < '0' || *v > '9')
+		return -1;
+	x = strtoll(v, &end, 10);
+	if (*end != ' ' || end[1] < '0' || end[1] > '9')
+		return -1;
+	y = strtoll(end + 1, &end, 10);
+	if (*end != ' ' && *end != '\0')
+		return -1;
+	*pid = x;
+	*start = y;
+	*cursor = end;
+	return 1;
+}
+
 enum { R_HEALTH, R_DATABASES, R_SESSIONS, R_SLOTS, R_SETTINGS, R_COUNT };
 
 enum {
 	S_PID, S_USESYSID, S_DATID, S_APP, S_ADDR, S_PORT, S_BACKEND_START, S_XACT_START,
 	S_QUERY_START, S_STATE_CHANGE, S_STATE, S_WAIT_TYPE, S_WAIT, S_BLOCKED_BY, S_SSL,
-	S_SSL_VERSION, S_SSL_CIPHER, S_SSL_BITS, S_QUERY, S_INSUFFICIENT, S_NCOLS
+	S_SSL_VERSION, S_SSL_CIPHER, S_SSL_BITS, S_QUERY, S_INSUFFICIENT, S_KEPT, S_NCOLS
 };
 
 static const int pg_poll_ncols[R_COUNT] = { 9, 3, S_NCOLS, 6, 2 };
@@ -67,7 +114,9 @@ pg_poller_init(struct pg_poller *p, const char *instance, size_t query_max, int 
 	p->query_max = query_max;
 	p->mask_literals = mask_literals;
 	p->name_unchanged = 1;
+	p->settle_ms = PG_POLL_SETTLE_MS;
 	buf_init(&p->scratch);
+	buf_init(&p->sql);
 	pg_seen_init(&p->seen);
 	pg_seen_init(&p->next);
 }
@@ -78,6 +127,7 @@ pg_poller_free(struct pg_poller *p)
 	free(p->instance);
 	pg_roles_free(&p->roles);
 	buf_free(&p->scratch);
+	buf_free(&p->sql);
 	pg_seen_free(&p->seen);
 	pg_seen_free(&p->next);
 	memset(p, 0, sizeof *p);
@@ -185,6 +235,10 @@ struct pg_poll_sessions_out {
 	uint64_t *made_key;
 	uint64_t *made_row;
 	size_t nmade;
+	/* Steady sessions the server left out, as the last poll saw them. */
+	uint64_t *kept_key;
+	int64_t *kept_pid;
+	size_t nkept;
 };
 
 /* What a session's record is made from: the row, the name of its
@@ -223,6 +277,60 @@ pg_poll_session_key(const char *instance, int64_t pid, int64_t backend_start)
 	return m_key_hash(m_kind_type(M_SESSION), &k);
 }
 
+/* The session under KEY is as the last poll saw it (WAS): named in the
+ * batch, not made again. */
+static void
+pg_poll_name_seen(struct pg_poller *p, struct batch *b, struct pg_poll_sessions_out *o,
+    const struct pg_seen_entry *was, uint64_t key, int64_t pid)
+{
+	*pg_seen_put(&p->next, key) = *was;
+	batch_same_add(b, M_SESSION, key, was->content);
+	o->insufficient += was->insufficient != 0;
+	if (was->xact_start != 0 && (o->oldest_xact == 0 || was->xact_start < o->oldest_xact)) {
+		o->oldest_xact = was->xact_start;
+		o->oldest_pid = pid;
+	}
+}
+
+/* The list of steady sessions the server left out: the value of the
+ * session row whose pid is NULL ("" when none); NULL if that row is
+ * missing. */
+static const char *
+pg_poll_kept_list(const PGresult *r)
+{
+	for (int i = PQntuples(r) - 1; i >= 0; i--) {
+		if (PQgetisnull(r, i, S_PID))
+			return PQgetisnull(r, i, S_KEPT) ? "" : PQgetvalue(r, i, S_KEPT);
+	}
+	return NULL;
+}
+
+/* Reads the KEPT list into O: 0 if the last poll saw every one of them
+ * steady (so they can be named), -1 if not (or the list is garbled). */
+static int
+pg_poll_kept_read(const struct pg_poller *p, const char *kept, struct pg_poll_sessions_out *o)
+{
+	size_t cap = 0;
+	int64_t pid, start;
+	int rc;
+
+	while ((rc = pg_poll_kept_next(&kept, &pid, &start)) > 0) {
+		uint64_t key = pg_poll_session_key(p->instance, pid, start);
+		const struct pg_seen_entry *e = pg_seen_find(&p->seen, key);
+
+		if (e == NULL || !e->steady)
+			return -1;
+		if (o->nkept == cap) {
+			cap = cap ? cap * 2 : p->seen.n + 16;
+			o->kept_key = xreallocarray(o->kept_key, cap, sizeof *o->kept_key);
+			o->kept_pid = xreallocarray(o->kept_pid, cap, sizeof *o->kept_pid);
+		}
+		o->kept_key[o->nkept] = key;
+		o->kept_pid[o->nkept++] = pid;
+	}
+	return rc == 0 ? 0 : -1;
+}
+
 /* Rows become sessions; rdswatch's own backend counts as a connection
  * but is no session to watch (its query is this poll). */
 static void
@@ -232,20 +340,21 @@ pg_poll_sessions(struct pg_poller *p, const PGresult *r, const struct pg_poll_db
 {
 	int rows = PQntuples(r);
 
-	pg_seen_reset(&p->next, (size_t)rows);
+	pg_seen_reset(&p->next, (size_t)rows + o->nkept);
 	o->made_key = xreallocarray(NULL, (size_t)rows + 1, sizeof *o->made_key);
 	o->made_row = xreallocarray(NULL, (size_t)rows + 1, sizeof *o->made_row);
 	for (int i = 0; i < rows; i++) {
 		struct m_session *s;
 		const struct pg_role *role;
 		const struct pg_seen_entry *was;
-		struct pg_seen_entry *now;
 		const char *db;
 		uint32_t roleid;
 		int unknown;
 		int64_t pid = pg_poll_int(r, i, S_PID);
 		uint64_t key, row;
 
+		if (PQgetisnull(r, i, S_PID))
+			continue;	/* the kept list */
 		o->count++;
 		if (pid == self_pid)
 			continue;
@@ -258,16 +367,7 @@ pg_poll_sessions(struct pg_poller *p, const PGresult *r, const struct pg_poll_db
 		row = pg_poll_row_hash(r, i, db, mask_flags, p->query_max);
 		if (name && (was = pg_seen_find(&p->seen, key)) != NULL && was->row == row &&
 		    !pg_seen_find(&p->next, key)) {
-			/* As the last poll saw it: named, not made again. */
-			now = pg_seen_put(&p->next, key);
-			*now = *was;
-			batch_same_add(b, M_SESSION, key, was->content);
-			o->insufficient += was->insufficient != 0;
-			if (was->xact_start != 0 &&
-			    (o->oldest_xact == 0 || was->xact_start < o->oldest_xact)) {
-				o->oldest_xact = was->xact_start;
-				o->oldest_pid = pid;
-			}
+			pg_poll_name_seen(p, b, o, was, key, pid);
 			continue;
 		}
 		o->made_key[o->nmade] = key;
@@ -318,6 +418,12 @@ pg_poll_sessions(struct pg_poller *p, const PGresult *r, const struct pg_poll_db
 			o->oldest_xact = s->xact_start;
 			o->oldest_pid = s->pid;
 		}
+	}
+	for (size_t i = 0; i < o->nkept; i++) {
+		o->count++;
+		if (!pg_seen_find(&p->next, o->kept_key[i]))
+			pg_poll_name_seen(p, b, o, pg_seen_find(&p->seen, o->kept_key[i]),
+			    o->kept_key[i], o->kept_pid[i]);
 	}
 }
 
@@ -372,6 +478,16 @@ out:
 	return rc;
 }
 
+/* What the server's "steady" says, from the record: idle (in a
+ * transaction or not) and waiting on the client. */
+static int
+pg_poll_steady(const struct m_session *s)
+{
+	return s->state != NULL && strncmp(s->state, "idle", 4) == 0 && s->wait_event != NULL &&
+	    strcmp(s->wait_event, "ClientRead") == 0 && s->backend_start != 0 &&
+	    s->state_change != 0;
+}
+
 /* The sessions this poll made into records join the ones it named: the
  * next poll compares its rows with them. A poll that was not to name any
  * (NAME 0) carried every session; the next such is due in
@@ -391,6 +507,7 @@ pg_poll_remember(struct pg_poller *p, const struct batch *b, const struct pg_pol
 		e->content = m_content_hash(v->type, s);
 		e->xact_start = s->xact_start;
 		e->insufficient = s->insufficient_privilege == 1;
+		e->steady = pg_poll_steady(s);
 	}
 	swap = p->seen;
 	p->seen = p->next;
@@ -408,24 +525,43 @@ pg_poller_poll(struct pg_poller *p, struct pg_conn *c, struct batch *b, int64_t 
 	PGresult *res[R_COUNT], **r = res;
 	size_t n, ndbs = 0;
 	struct pg_poll_db *dbs = NULL;
-	struct pg_poll_sessions_out so = { 0, 0, 0, M_INT_NONE, NULL, NULL, 0, NULL, NULL, 0 };
+	struct pg_poll_sessions_out so = { 0, 0, 0, M_INT_NONE, NULL, NULL, 0, NULL, NULL, 0,
+		NULL, NULL, 0 };
 	struct m_pg_health *h;
 	int64_t max_age = M_INT_NONE, server_now;
-	const char *max_age_db = NULL;
+	const char *max_age_db = NULL, *kept;
 	unsigned mask_flags;
 	int rows, name, rc = -1;
 
 	pg_roles_expire(&p->roles, time_mono_ms());
 	name = p->name_unchanged && p->full_due != 0 && time_mono_ms() < p->full_due &&
 	    p->roles.loaded_at == p->roles_at;
-	if (pg_conn_query(c, pg_poll_sql, res, R_COUNT, &n, deadline, err) != 0)
-		return -1;
+again:
+	/* Sessions steady since well before the last poll's snapshot are
+	 * left out by the server (the margin covers a backend's delay
+	 * between stamping state_change and publishing it). */
+	pg_poll_sql(&p->sql, name && p->server_now > p->settle_ms ? p->server_now - p->settle_ms : 0);
+	if (pg_conn_query(c, p->sql.data, res, R_COUNT, &n, deadline, err) != 0)
+		goto out;
 	if (n != R_COUNT)
 		goto shape;
 	for (int k = 0; k < R_COUNT; k++) {
 		if (PQnfields(r[k]) != pg_poll_ncols[k] || (k == R_HEALTH && PQntuples(r[k]) != 1))
 			goto shape;
 	}
+	if ((kept = pg_poll_kept_list(r[R_SESSIONS])) == NULL)
+		goto shape;
+	so.nkept = 0;
+	if (*kept != '\0' && (!name || pg_poll_kept_read(p, kept, &so) != 0)) {
+		/* One this poller cannot name: ask again for every session. */
+		log_debug(LOG_PG, "%s: a steady session not held as such; reading all", p->instance);
+		pg_conn_results_clear(res, n);
+		p->refetches++;
+		so.nkept = 0;
+		name = 0;
+		goto again;
+	}
+	p->kept = so.nkept;
 
 	batch_cover(b, p->instance);
 
@@ -471,6 +607,7 @@ pg_poller_poll(struct pg_poller *p, struct pg_conn *c, struct batch *b, int64_t 
 	h->in_recovery = pg_poll_tri(r[R_HEALTH], 0, 5);
 	h->public_schema_create = pg_poll_tri(r[R_HEALTH], 0, 6);
 	server_now = pg_poll_time(r[R_HEALTH], 0, 7);
+	p->server_now = server_now;
 	if (so.oldest_xact != 0 && server_now != 0) {
 		h->oldest_xact_age_s = (double)(server_now - so.oldest_xact) / 1000.0;
 		h->oldest_xact_pid = so.oldest_pid;
@@ -522,9 +659,11 @@ out:
 	free(so.unknown_oid);
 	free(so.made_key);
 	free(so.made_row);
+	free(so.kept_key);
+	free(so.kept_pid);
 	return rc;
 shape:
 	pg_conn_results_clear(res, n);
 	err_set(err, ERR_PARSE, "postgresql", "query", "unexpected shape of the poll's results");
-	return -1;
+	goto out;
 }

@@ -15,6 +15,7 @@ struct pg_seen_entry {
 	uint64_t content;	/* m_content_hash of the record made of it */
 	int64_t xact_start;	/* for pg_health's oldest transaction */
 	int insufficient;	/* "<insufficient privilege>" row */
+	int steady;		/* idle and waiting on the client (pg_poll_sql) */
 };
 
 struct pg_seen {

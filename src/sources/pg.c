@@ -62,6 +62,12 @@ pg_source_name_unchanged(struct source *s, int yes)
 	((struct pg_source *)s->priv)->poller.name_unchanged = yes;
 }
 
+struct pg_poller *
+pg_source_poller(struct source *s)
+{
+	return &((struct pg_source *)s->priv)->poller;
+}
+
 static void
 pg_source_destroy(struct source *s)
 {

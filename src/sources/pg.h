@@ -14,6 +14,8 @@
 #include "pg/pg_params.h"
 #include "sources/source.h"
 
+struct pg_poller;
+
 #define PG_SOURCE_INTERVAL_MS 5000
 #define PG_SOURCE_TIMEOUT_MS 10000
 
@@ -33,6 +35,9 @@ struct source *pg_source_new(const struct config *cfg, const char *instance, con
  * unchanged since the last poll instead of carrying them (model/batch.h);
  * 0: every poll carries them all, for callers that read batches themselves. */
 void pg_source_name_unchanged(struct source *s, int yes);
+
+/* S's poller, for tests and the bench that look inside a poll. */
+struct pg_poller *pg_source_poller(struct source *s);
 
 /* The same from resolved parameters (taken over, also on failure), for
  * callers that bring their own credential provider. */

@@ -362,6 +362,94 @@ settle(PGconn *c)
 	free(sql);
 }
 
+/* The poll's SQL for PID: 1 if a row of its own, 2 if on the list of
+ * steady sessions (with START there), 0 if neither. */
+static int
+steady_where(PGconn *mon, int64_t steady_before, int pid, int64_t *start)
+{
+	struct buf q = BUF_INIT;
+	PGresult *r;
+	int found = 0, n = 0;
+
+	pg_poll_sql(&q, steady_before);
+	if (!PQsendQuery(mon, q.data))
+		itpg_die("send: %s", PQerrorMessage(mon));
+	buf_free(&q);
+	while ((r = PQgetResult(mon)) != NULL) {
+		if (n++ == 2 && PQresultStatus(r) == PGRES_TUPLES_OK) {
+			for (int i = 0; i < PQntuples(r); i++) {
+				const char *list = PQgetvalue(r, i, 20);
+				int64_t p, st;
+
+				if (!PQgetisnull(r, i, 0)) {
+					if (atoi(PQgetvalue(r, i, 0)) == pid)
+						found = 1;
+					continue;
+				}
+				while (pg_poll_kept_next(&list, &p, &st) > 0) {
+					if (p == pid) {
+						found = 2;
+						*start = st;
+					}
+				}
+			}
+		}
+		PQclear(r);
+	}
+	return found;
+}
+
+/* The server leaves out the sessions idle and waiting on their client
+ * since before the time the poll gives, and only those. */
+static void
+test_steady_sql(void)
+{
+	const char *app_user = rig_env("RIG_PG_APP_USER"), *app_pw = rig_env("RIG_PG_APP_PASSWORD");
+	PGconn *idle = itpg_connect(app_user, app_pw, "postgres", 1, "it-steady");
+	PGconn *busy = itpg_connect(app_user, app_pw, "postgres", 0, "it-steady");
+	PGconn *mon = itpg_connect(rig_env("RIG_PG_MONITOR_USER"),
+	    rig_env("RIG_PG_MONITOR_PASSWORD"), "postgres", 1, "it-steady-mon");
+	char *sql = xasprintf("SELECT (date_part('epoch', backend_start) * 1000)::int8 "
+	    "FROM pg_stat_activity WHERE pid = %d", PQbackendPID(idle));
+	char *v = itpg_value(super, sql), *later, cancel_err[256];
+	int64_t start = 0, idle_start = strtoll(v, NULL, 10);
+	PGcancel *cancel;
+	PGresult *r;
+
+	free(v);
+	free(sql);
+	settle(idle);
+	if (!PQsendQuery(busy, "SELECT pg_sleep(30)"))
+		itpg_die("send: %s", PQerrorMessage(busy));
+	sql = xasprintf("SELECT count(*) = 1 FROM pg_stat_activity WHERE pid = %d AND "
+	    "state = 'active'", PQbackendPID(busy));
+	wait_for(super, sql);
+	free(sql);
+	later = itpg_value(super, "SELECT (date_part('epoch', clock_timestamp()) * 1000)::int8 "
+	    "+ 60000");
+
+	CHECK(steady_where(mon, 0, PQbackendPID(idle), &start) == 1,
+	    "with no time given an idle session is not a row");
+	CHECK(steady_where(mon, 0, PQbackendPID(busy), &start) == 1, "the busy session not a row");
+	CHECK(steady_where(mon, strtoll(later, NULL, 10), PQbackendPID(idle), &start) == 2 &&
+	    start == idle_start, "a steady session is not on the list with its start");
+	CHECK(steady_where(mon, strtoll(later, NULL, 10), PQbackendPID(busy), &start) == 1,
+	    "an active session left out");
+	CHECK(steady_where(mon, idle_start - 1000, PQbackendPID(idle), &start) == 1,
+	    "a session idle only since after the time given left out");
+
+	cancel = PQgetCancel(busy);
+	if (cancel == NULL || !PQcancel(cancel, cancel_err, sizeof cancel_err))
+		itpg_die("cancel: %s", cancel_err);
+	PQfreeCancel(cancel);
+	while ((r = PQgetResult(busy)) != NULL)
+		PQclear(r);
+	free(later);
+	PQfinish(mon);
+	PQfinish(busy);
+	PQfinish(idle);
+}
+
 /* Two sources on one server, one naming unchanged sessions and one
  * carrying all, feed two snapshots: after each step they hold the same
  * sessions, and the naming one carried only what changed. */
@@ -373,6 +461,7 @@ test_named_sessions(void)
 	struct rw_error err = RW_ERROR_INIT;
 	struct source *naming, *full;
 	struct snapshot sn, sf;
+	struct pg_poller *poller;
 	PGconn *a, *c;
 	int64_t a_start = 0, c_start = 0;
 	int rc;
@@ -382,6 +471,9 @@ test_named_sessions(void)
 	naming = itpg_source(inst, rig_env("RIG_PG_MONITOR_USER"),
 	    rig_env("RIG_PG_MONITOR_PASSWORD"), NULL);
 	pg_source_name_unchanged(naming, 1);
+	/* Steady since the last poll is enough: no waiting out the margin. */
+	poller = pg_source_poller(naming);
+	poller->settle_ms = 0;
 	full = itpg_source(inst, rig_env("RIG_PG_MONITOR_USER"), rig_env("RIG_PG_MONITOR_PASSWORD"),
 	    NULL);
 	snapshot_init(&sn, time_now_ms(), 1);
@@ -389,7 +481,7 @@ test_named_sessions(void)
 	settle(a);
 	settle(c);
 
-	for (int step = 0; step < 5; step++) {
+	for (int step = 0; step < 7; step++) {
 		struct batch *bn, *bf;
 		const struct m_session *xa, *xc;
 
@@ -408,6 +500,12 @@ test_named_sessions(void)
 		}
 		if (step == 4)
 			naming->ops->discarded(naming);	/* a lost batch: carry all */
+		if (step == 5) {
+			/* A poller that does not hold c as steady when the server
+			 * leaves it out asks again for every session. */
+			for (size_t i = 0; i <= poller->seen.mask; i++)
+				poller->seen.v[i].steady = 0;
+		}
 		bn = itpg_poll(naming, &rc, &err);
 		CHECK(rc == 0, "step %d: naming poll failed: %s", step, err.message);
 		bf = itpg_poll(full, &rc, &err);
@@ -425,6 +523,8 @@ test_named_sessions(void)
 			    bn->same[M_SESSION].n);
 			break;
 		case 1:
+			CHECK(poller->kept >= 2, "step 1: the server sent %zu steady sessions as rows",
+			    poller->kept);
 			CHECK(named(bn, inst, PQbackendPID(a), a_start) &&
 			    named(bn, inst, PQbackendPID(c), c_start), "step 1: idle sessions not named");
 			CHECK(itpg_session(bn, PQbackendPID(a)) == NULL &&
@@ -441,6 +541,17 @@ test_named_sessions(void)
 		case 4:
 			CHECK(bn->same[M_SESSION].n == 0, "after a lost batch %zu sessions were named",
 			    bn->same[M_SESSION].n);
+			CHECK(poller->kept == 0, "step 4: %zu sessions left out", poller->kept);
+			break;
+		case 5:
+			CHECK(poller->refetches == 1 && bn->same[M_SESSION].n == 0 &&
+			    itpg_session(bn, PQbackendPID(c)) != NULL,
+			    "step 5: %llu refetches, %zu named", (unsigned long long)poller->refetches,
+			    bn->same[M_SESSION].n);
+			break;
+		case 6:
+			CHECK(poller->refetches == 1 && poller->kept >= 1 &&
+			    named(bn, inst, PQbackendPID(c), c_start), "step 6: c not left out and named");
 			break;
 		}
 		snapshot_apply(&sn, bn, NULL);
@@ -566,6 +677,7 @@ test_hostile_strings(void)
 	PGconn *asc, *hs, *mon;
 	PGresult *res[8];
 	size_t n = 0;
+	struct buf sqlbuf = BUF_INIT;
 	struct source *src;
 	struct batch *b;
 	struct m_session *s;
@@ -594,7 +706,8 @@ test_hostile_strings(void)
 	/* What rdswatch receives: the poll's own SQL, fetched bare. */
 	mon = itpg_connect(rig_env("RIG_PG_MONITOR_USER"), rig_env("RIG_PG_MONITOR_PASSWORD"),
 	    "postgres", 1, "it-bare");
-	if (!PQsendQuery(mon, pg_poll_sql))
+	pg_poll_sql(&sqlbuf, 0);
+	if (!PQsendQuery(mon, sqlbuf.data))
 		itpg_die("send: %s", PQerrorMessage(mon));
 	for (PGresult *r; (r = PQgetResult(mon)) != NULL;) {
 		if (n < 8)
@@ -627,6 +740,7 @@ test_hostile_strings(void)
 	for (size_t i = 0; i < n; i++)
 		PQclear(res[i]);
 	PQfinish(mon);
+	buf_free(&sqlbuf);
 
 	/* What rdswatch makes of it. */
 	src = itpg_source("hostile", rig_env("RIG_PG_MONITOR_USER"),
@@ -835,6 +949,7 @@ main(void)
 	test_tls_settings();
 	test_hostile_strings();
 	test_password_rotation();
+	test_steady_sql();
 	test_named_sessions();
 	PQfinish(super);
 	free(tag);
