@@ -395,6 +395,22 @@ store_prune_once(struct store *st, int64_t now)
 	return more;
 }
 
+/* Waits on the writer's condition for at most LEFT ms (lock held). */
+static void
+store_wait_ms(struct store *st, int64_t left)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += left / 1000;
+	ts.tv_nsec += (long)(left % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_cond_timedwait(&st->work, &st->lock, &ts);
+}
+
 static void *
 store_writer_main(void *arg)
 {
@@ -421,7 +437,6 @@ store_writer_main(void *arg)
 		}
 		if (st->qlen == 0) {
 			int64_t mono = time_mono_ms();
-			struct timespec ts;
 
 			if (st->stopping)
 				break;
@@ -434,24 +449,14 @@ store_writer_main(void *arg)
 				pthread_mutex_lock(&st->lock);
 				continue;
 			}
-			clock_gettime(CLOCK_MONOTONIC, &ts);
-			ts.tv_sec += 1;
-			pthread_cond_timedwait(&st->work, &st->lock, &ts);
+			/* Every submit, flush, prune request and stop signals:
+			 * nothing else to wake for before the next pass. */
+			store_wait_ms(st, last_pass + STORE_PRUNE_INTERVAL_MS - mono);
 			continue;
 		}
 		if (!st->stopping && st->flushers == 0 && st->qlen < STORE_GROUP_MAX &&
 		    time_mono_ms() < st->queued_at + STORE_LINGER_MS) {
-			struct timespec ts;
-			int64_t left = st->queued_at + STORE_LINGER_MS - time_mono_ms();
-
-			clock_gettime(CLOCK_MONOTONIC, &ts);
-			ts.tv_sec += left / 1000;
-			ts.tv_nsec += (long)(left % 1000) * 1000000L;
-			if (ts.tv_nsec >= 1000000000L) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000L;
-			}
-			pthread_cond_timedwait(&st->work, &st->lock, &ts);
+			store_wait_ms(st, st->queued_at + STORE_LINGER_MS - time_mono_ms());
 			continue;
 		}
 		n = 0;
@@ -517,9 +522,14 @@ store_submit(struct store *st, struct batch *b)
 		st->qcap = cap;
 	}
 	st->queue[(st->qhead + st->qlen) % st->qcap] = b;
-	if (st->qlen++ == 0)
+	/* The writer wakes for the first batch and lingers for the others,
+	 * unless a group is full. */
+	if (st->qlen++ == 0) {
 		st->queued_at = time_mono_ms();
-	pthread_cond_signal(&st->work);
+		pthread_cond_signal(&st->work);
+	} else if (st->qlen >= STORE_GROUP_MAX) {
+		pthread_cond_signal(&st->work);
+	}
 	pthread_mutex_unlock(&st->lock);
 }
 
