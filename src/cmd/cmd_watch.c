@@ -306,11 +306,13 @@ watch_rules_poll(struct source *s, struct batch *b, int64_t deadline, struct rw_
 {
 	struct watch_rules *r = s->priv;
 	snapshot_kinds changed = feed_sync(r->feed, &r->snap, &r->gens, b->polled_at);
+	unsigned due;
 
 	(void)deadline, (void)err;
-	/* When not due, an empty batch: nothing judged anew. */
-	if (rules_due_check(&r->due, &r->snap, changed, b->polled_at))
-		rules_evaluate(&r->snap, &r->cfg, b->polled_at, b);
+	/* When not due, nothing to say: nothing judged anew. */
+	if ((due = rules_due_check(&r->due, &r->snap, changed, b->polled_at)) == 0)
+		return SOURCE_POLL_IDLE;
+	rules_evaluate_part(&r->snap, &r->cfg, b->polled_at, due, b);
 	return 0;
 }
 
@@ -361,6 +363,7 @@ watch_setup_sources(void *ctx, struct scheduler *sc, struct rw_error *err)
 	s = source_new(&watch_rules_ops, "rules", NULL, WATCH_REFRESH_DEFAULT_MS,
 	    WATCH_REFRESH_DEFAULT_MS);
 	s->priv = rules;
+	s->local = 1;
 	sched_add(sc, s);
 	/* The sources hold what they need; the fleet's own list can go. */
 	fleet_free(&f);

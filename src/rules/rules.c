@@ -56,11 +56,19 @@ void
 rules_evaluate(const struct snapshot *s, const struct rules_config *cfg, int64_t now,
     struct batch *out)
 {
+	rules_evaluate_part(s, cfg, now, RULES_ALL, out);
+}
+
+void
+rules_evaluate_part(const struct snapshot *s, const struct rules_config *cfg, int64_t now,
+    unsigned what, struct batch *out)
+{
 	struct m_vec fresh;
 	struct facts f;
 
 	facts_init(&f, s);
-	posture_evaluate(&f, cfg, now, out);
+	if (what & RULES_POSTURE)
+		posture_evaluate(&f, cfg, now, out);
 	m_vec_init(&fresh, &m_alert_type);
 	alerts_evaluate(&f, cfg, now, &fresh);
 	facts_free(&f);
@@ -76,6 +84,7 @@ rules_evaluate(const struct snapshot *s, const struct rules_config *cfg, int64_t
 	}
 	m_vec_free(&fresh);
 	rules_cover(s, out);
-	batch_mark_complete(out, M_CHECK);
+	if (what & RULES_POSTURE)
+		batch_mark_complete(out, M_CHECK);
 	batch_mark_complete(out, M_ALERT);
 }

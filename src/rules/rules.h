@@ -79,6 +79,15 @@ int rules_config_disabled(const struct rules_config *cfg, const char *id);
  * (fleet-level alerts such as a failing source). */
 void rules_evaluate(const struct snapshot *s, const struct rules_config *cfg, int64_t now,
     struct batch *out);
+/* What to evaluate (rules_evaluate_part, rules/due.h). */
+#define RULES_ALERTS 1u
+#define RULES_POSTURE 2u
+#define RULES_ALL (RULES_ALERTS | RULES_POSTURE)
+
+/* The same for the WHAT of it (RULES_* bits): without
+ * RULES_POSTURE the batch carries no checks and leaves those S holds. */
+void rules_evaluate_part(const struct snapshot *s, const struct rules_config *cfg, int64_t now,
+    unsigned what, struct batch *out);
 
 /* Alert severities, in rising order; "" and unknown words rank as info. */
 int rules_severity_rank(const char *severity);

@@ -16,7 +16,7 @@
 #define SCHED_DEADLINE_GRACE_MS 500
 /* The watchdog sleeps until the next deadline, within these bounds. */
 #define SCHED_WATCHDOG_MIN_SLEEP_MS 10
-#define SCHED_WATCHDOG_MAX_SLEEP_MS 1000
+#define SCHED_WATCHDOG_MAX_SLEEP_MS (60 * 1000)
 #define SCHED_WORKER_STACK (512 * 1024)
 
 struct worker {
@@ -250,9 +250,11 @@ sched_run_poll(struct worker *w)
 
 	w->poll_now = 0;
 	w->poll_started = t0;
-	w->health.updating = 1;
 	w->health.last_attempt = time_now_ms();
-	sched_deliver(w, sched_health_batch(w));
+	if (!src->local) {
+		w->health.updating = 1;
+		sched_deliver(w, sched_health_batch(w));
+	}
 
 	b = batch_new(src->ops->kind, time_now_ms());
 	if (src->region != NULL)
@@ -273,6 +275,13 @@ sched_run_poll(struct worker *w)
 			src->ops->discarded(src);
 		err_clear(&err);
 		w->poll_started = 0;
+		return;
+	}
+	if (rc == SOURCE_POLL_IDLE && src->local) {
+		batch_free(b);
+		w->next_due = t0 + sched_jittered(w, src->interval_ms);
+		w->poll_started = 0;
+		sched_once_done(w);
 		return;
 	}
 	w->health.calls = src->calls;
@@ -362,8 +371,9 @@ sched_check_deadlines(struct scheduler *sc, int64_t now, int64_t grace)
 }
 
 /* How long the watchdog may sleep: until the first deadline of a poll in
- * flight, or of one starting now (none can be due sooner). Caller holds
- * the lock. */
+ * flight, or of one starting when it is due (a poll started sooner - "R",
+ * a new interval, the end of a pause - broadcasts the wake-up the
+ * watchdog waits on too). Caller holds the lock. */
 static int64_t
 sched_watchdog_sleep(const struct scheduler *sc, int64_t now)
 {
@@ -371,7 +381,8 @@ sched_watchdog_sleep(const struct scheduler *sc, int64_t now)
 
 	for (size_t i = 0; i < sc->n; i++) {
 		const struct worker *w = sc->w[i];
-		int64_t start = w->poll_started != 0 ? w->poll_started : now;
+		int64_t start = w->poll_started != 0 ? w->poll_started :
+		    w->poll_now || w->next_due < now ? now : w->next_due;
 		int64_t left = start + w->src->timeout_ms + SCHED_DEADLINE_GRACE_MS - now;
 
 		if (left < sleep)

@@ -19,7 +19,8 @@ struct source_ops {
 	 * end by DEADLINE (time_mono_ms() clock). Returns 0, or -1 with ERR
 	 * set; records already in B are still applied (a partial answer is
 	 * better than none, and health says it was partial). The source may
-	 * count its calls in s->calls. */
+	 * count its calls in s->calls. A local source may return
+	 * SOURCE_POLL_IDLE: nothing to do this time, nothing to say. */
 	int (*poll)(struct source *s, struct batch *b, int64_t deadline, struct rw_error *err);
 	/* Releases priv (connections, handles). May be NULL. */
 	void (*destroy)(struct source *s);
@@ -39,8 +40,15 @@ struct source {
 	int64_t timeout_ms;	/* a poll's deadline, from its start */
 	int64_t calls;		/* API calls or queries made, for health */
 	double est_monthly_usd;	/* what this source's polling costs, if anything */
+	/* Computed here from what the others gathered (the rules), in
+	 * milliseconds: no "updating" mark before a poll, and a poll with
+	 * nothing to do (SOURCE_POLL_IDLE) delivers nothing, its health
+	 * included (it moves at the next poll that does something). */
+	int local;
 	void *priv;
 };
+
+#define SOURCE_POLL_IDLE 1
 
 /* A new source (name and instance copied). The caller sets priv. */
 struct source *source_new(const struct source_ops *ops, const char *name, const char *instance,

@@ -754,6 +754,60 @@ test_rules_due(void **state)
 	snapshot_free(&s);
 }
 
+/* The posture checks are judged when what they read changed, or after
+ * RULES_POSTURE_IDLE_MS; otherwise the rules leave the checks they made
+ * before as they are. */
+static void
+test_rules_due_posture(void **state)
+{
+	struct rules_due d;
+	struct snapshot s;
+	struct rules_config cfg;
+	struct batch *b;
+	struct m_instance *inst;
+	int64_t t = 1795356300000LL;
+	size_t checks;
+
+	(void)state;
+	snapshot_init(&s, t, 1);
+	rules_config_init(&cfg);
+	fx_good_instance(&s, "db-1");
+	fx_session(&s, "db-1", 101, "app", "10.0.0.5", 1, 0);
+	rules_due_init(&d);
+	assert_int_equal(rules_due_check(&d, &s, SNAPSHOT_ALL_KINDS, t), RULES_ALL);
+	b = batch_new("rules", t);
+	rules_evaluate_part(&s, &cfg, t, RULES_ALL, b);
+	checks = b->kinds[M_CHECK].n;
+	assert_true(checks > 0);
+	snapshot_apply(&s, b, NULL);
+	batch_free(b);
+
+	/* Sessions, failed logins, sources: the alerts only. */
+	fx_session(&s, "db-1", 102, "app", "10.0.0.6", 0, 0);
+	assert_int_equal(rules_due_check(&d, &s, SNAPSHOT_KIND(M_SESSION), t + 1000), RULES_ALERTS);
+	b = batch_new("rules", t + 1000);
+	rules_evaluate_part(&s, &cfg, t + 1000, RULES_ALERTS, b);
+	assert_int_equal(b->kinds[M_CHECK].n, 0);
+	assert_false(batch_is_complete(b, M_CHECK));
+	assert_true(batch_is_complete(b, M_ALERT));
+	snapshot_apply(&s, b, NULL);
+	batch_free(b);
+	assert_int_equal(s.kinds[M_CHECK].n, checks);	/* kept */
+	assert_int_equal(rules_due_check(&d, &s, 0, t + RULES_IDLE_MS + 1000), RULES_ALERTS);
+
+	/* The instance's configuration: both. */
+	inst = m_vec_at(&s.kinds[M_INSTANCE], 0);
+	inst->backup_retention_days = 0;
+	assert_int_equal(rules_due_check(&d, &s, SNAPSHOT_KIND(M_INSTANCE), t + RULES_IDLE_MS + 2000),
+	    RULES_ALL);
+	/* Time alone: the posture too once a minute. */
+	assert_int_equal(rules_due_check(&d, &s, 0, t + 2 * RULES_IDLE_MS + 2000), RULES_ALERTS);
+	assert_int_equal(rules_due_check(&d, &s, 0, t + RULES_IDLE_MS + 2000 +
+	    RULES_POSTURE_IDLE_MS), RULES_ALL);
+	rules_config_free(&cfg);
+	snapshot_free(&s);
+}
+
 int
 main(void)
 {
@@ -762,6 +816,7 @@ main(void)
 		cmocka_unit_test(test_netaddr_private),
 		cmocka_unit_test(test_netaddr_cidr),
 		cmocka_unit_test(test_rules_due),
+		cmocka_unit_test(test_rules_due_posture),
 		T(test_alert_non_tls),
 		T(test_alert_keys_stable_across_polls),
 		T(test_alert_superuser),

@@ -166,12 +166,56 @@ test_sched_live_polls_and_controls(void **state)
 	snapshot_free(&sink.snap);
 }
 
+/* A local source (the rules) says nothing before a poll, and nothing at
+ * all for a poll with nothing to do. */
+static int
+local_poll(struct source *src, struct batch *b, int64_t deadline, struct rw_error *err)
+{
+	struct fake *f = src->priv;
+	int n = __atomic_add_fetch(&f->polls, 1, __ATOMIC_SEQ_CST);
+
+	(void)deadline, (void)err;
+	if (n % 2 == 0)
+		return SOURCE_POLL_IDLE;
+	m_str_set(&((struct m_event *)batch_add(b, M_EVENT))->message, "judged");
+	return 0;
+}
+
+static const struct source_ops local_ops = { "local", local_poll, NULL, NULL };
+
+static void
+test_sched_local_source(void **state)
+{
+	struct fake f = { 0, 0, 0 };
+	struct sink sink;
+	struct scheduler *sc;
+	struct source *src = source_new(&local_ops, "local", NULL, 50, 1000);
+	int polls;
+
+	(void)state;
+	sink_init(&sink);
+	src->priv = &f;
+	src->local = 1;
+	sc = sched_new(sink_apply, &sink);
+	sched_add(sc, src);
+	sched_start(sc);
+	usleep(600 * 1000);
+	sched_free(sc, 1000);
+	polls = __atomic_load_n(&f.polls, __ATOMIC_SEQ_CST);
+	assert_true(polls >= 6);
+	/* One batch per poll that did something: no marks, no idle ones. */
+	assert_int_equal(sink.batches, (polls + 1) / 2);
+	assert_int_equal(snapshot_source_health(&sink.snap, "local", "")->updating, 0);
+	snapshot_free(&sink.snap);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sched_run_once_respects_deadline),
 		cmocka_unit_test(test_sched_live_polls_and_controls),
+		cmocka_unit_test(test_sched_local_source),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
