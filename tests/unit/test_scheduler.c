@@ -199,7 +199,9 @@ test_sched_local_source(void **state)
 	sc = sched_new(sink_apply, &sink);
 	sched_add(sc, src);
 	sched_start(sc);
-	usleep(600 * 1000);
+	/* The first poll starts within 500 ms, then every 50 ms or so. */
+	for (int i = 0; i < 100 && __atomic_load_n(&f.polls, __ATOMIC_SEQ_CST) < 6; i++)
+		usleep(50 * 1000);
 	sched_free(sc, 1000);
 	polls = __atomic_load_n(&f.polls, __ATOMIC_SEQ_CST);
 	assert_true(polls >= 6);
