@@ -234,10 +234,11 @@ struct pg_poll_sessions_out {
 	 * remembered with the record's content hash once it is complete. */
 	uint64_t *made_key;
 	uint64_t *made_row;
+	int64_t *made_pid;
+	int64_t *made_start;
 	size_t nmade;
 	/* Steady sessions the server left out, as the last poll saw them. */
-	uint64_t *kept_key;
-	int64_t *kept_pid;
+	const struct pg_seen_entry **kept;
 	size_t nkept;
 };
 
@@ -277,18 +278,18 @@ pg_poll_session_key(const char *instance, int64_t pid, int64_t backend_start)
 	return m_key_hash(m_kind_type(M_SESSION), &k);
 }
 
-/* The session under KEY is as the last poll saw it (WAS): named in the
- * batch, not made again. */
+/* The session is as the last poll saw it (WAS): named in the batch, not
+ * made again. */
 static void
 pg_poll_name_seen(struct pg_poller *p, struct batch *b, struct pg_poll_sessions_out *o,
-    const struct pg_seen_entry *was, uint64_t key, int64_t pid)
+    const struct pg_seen_entry *was)
 {
-	*pg_seen_put(&p->next, key) = *was;
-	batch_same_add(b, M_SESSION, key, was->content);
+	*pg_seen_put(&p->next, was->pid, was->start) = *was;
+	batch_same_add(b, M_SESSION, was->key, was->content);
 	o->insufficient += was->insufficient != 0;
 	if (was->xact_start != 0 && (o->oldest_xact == 0 || was->xact_start < o->oldest_xact)) {
 		o->oldest_xact = was->xact_start;
-		o->oldest_pid = pid;
+		o->oldest_pid = was->pid;
 	}
 }
 
@@ -315,18 +316,15 @@ pg_poll_kept_read(const struct pg_poller *p, const char *kept, struct pg_poll_se
 	int rc;
 
 	while ((rc = pg_poll_kept_next(&kept, &pid, &start)) > 0) {
-		uint64_t key = pg_poll_session_key(p->instance, pid, start);
-		const struct pg_seen_entry *e = pg_seen_find(&p->seen, key);
+		const struct pg_seen_entry *e = pg_seen_find(&p->seen, pid, start);
 
 		if (e == NULL || !e->steady)
 			return -1;
 		if (o->nkept == cap) {
 			cap = cap ? cap * 2 : p->seen.n + 16;
-			o->kept_key = xreallocarray(o->kept_key, cap, sizeof *o->kept_key);
-			o->kept_pid = xreallocarray(o->kept_pid, cap, sizeof *o->kept_pid);
+			o->kept = xreallocarray(o->kept, cap, sizeof *o->kept);
 		}
-		o->kept_key[o->nkept] = key;
-		o->kept_pid[o->nkept++] = pid;
+		o->kept[o->nkept++] = e;
 	}
 	return rc == 0 ? 0 : -1;
 }
@@ -343,6 +341,8 @@ pg_poll_sessions(struct pg_poller *p, const PGresult *r, const struct pg_poll_db
 	pg_seen_reset(&p->next, (size_t)rows + o->nkept);
 	o->made_key = xreallocarray(NULL, (size_t)rows + 1, sizeof *o->made_key);
 	o->made_row = xreallocarray(NULL, (size_t)rows + 1, sizeof *o->made_row);
+	o->made_pid = xreallocarray(NULL, (size_t)rows + 1, sizeof *o->made_pid);
+	o->made_start = xreallocarray(NULL, (size_t)rows + 1, sizeof *o->made_start);
 	for (int i = 0; i < rows; i++) {
 		struct m_session *s;
 		const struct pg_role *role;
@@ -350,8 +350,8 @@ pg_poll_sessions(struct pg_poller *p, const PGresult *r, const struct pg_poll_db
 		const char *db;
 		uint32_t roleid;
 		int unknown;
-		int64_t pid = pg_poll_int(r, i, S_PID);
-		uint64_t key, row;
+		int64_t pid = pg_poll_int(r, i, S_PID), start;
+		uint64_t row;
 
 		if (PQgetisnull(r, i, S_PID))
 			continue;	/* the kept list */
@@ -363,14 +363,16 @@ pg_poll_sessions(struct pg_poller *p, const PGresult *r, const struct pg_poll_db
 		unknown = role == NULL && !PQgetisnull(r, i, S_USESYSID) &&
 		    !pg_roles_missing(&p->roles, roleid);
 		db = pg_poll_db_name(dbs, ndbs, (uint32_t)strtoul(PQgetvalue(r, i, S_DATID), NULL, 10));
-		key = pg_poll_session_key(p->instance, pid, pg_poll_time(r, i, S_BACKEND_START));
+		start = pg_poll_time(r, i, S_BACKEND_START);
 		row = pg_poll_row_hash(r, i, db, mask_flags, p->query_max);
-		if (name && (was = pg_seen_find(&p->seen, key)) != NULL && was->row == row &&
-		    !pg_seen_find(&p->next, key)) {
-			pg_poll_name_seen(p, b, o, was, key, pid);
+		if (name && (was = pg_seen_find(&p->seen, pid, start)) != NULL && was->row == row &&
+		    !pg_seen_find(&p->next, pid, start)) {
+			pg_poll_name_seen(p, b, o, was);
 			continue;
 		}
-		o->made_key[o->nmade] = key;
+		o->made_key[o->nmade] = pg_poll_session_key(p->instance, pid, start);
+		o->made_pid[o->nmade] = pid;
+		o->made_start[o->nmade] = start;
 		o->made_row[o->nmade++] = row;
 		s = batch_add(b, M_SESSION);
 
@@ -421,9 +423,8 @@ pg_poll_sessions(struct pg_poller *p, const PGresult *r, const struct pg_poll_db
 	}
 	for (size_t i = 0; i < o->nkept; i++) {
 		o->count++;
-		if (!pg_seen_find(&p->next, o->kept_key[i]))
-			pg_poll_name_seen(p, b, o, pg_seen_find(&p->seen, o->kept_key[i]),
-			    o->kept_key[i], o->kept_pid[i]);
+		if (!pg_seen_find(&p->next, o->kept[i]->pid, o->kept[i]->start))
+			pg_poll_name_seen(p, b, o, o->kept[i]);
 	}
 }
 
@@ -501,8 +502,9 @@ pg_poll_remember(struct pg_poller *p, const struct batch *b, const struct pg_pol
 
 	for (size_t i = 0; i < o->nmade && i < v->n; i++) {
 		const struct m_session *s = m_vec_at(v, i);
-		struct pg_seen_entry *e = pg_seen_put(&p->next, o->made_key[i]);
+		struct pg_seen_entry *e = pg_seen_put(&p->next, o->made_pid[i], o->made_start[i]);
 
+		e->key = o->made_key[i];
 		e->row = o->made_row[i];
 		e->content = m_content_hash(v->type, s);
 		e->xact_start = s->xact_start;
@@ -525,8 +527,8 @@ pg_poller_poll(struct pg_poller *p, struct pg_conn *c, struct batch *b, int64_t 
 	PGresult *res[R_COUNT], **r = res;
 	size_t n, ndbs = 0;
 	struct pg_poll_db *dbs = NULL;
-	struct pg_poll_sessions_out so = { 0, 0, 0, M_INT_NONE, NULL, NULL, 0, NULL, NULL, 0,
-		NULL, NULL, 0 };
+	struct pg_poll_sessions_out so = { 0, 0, 0, M_INT_NONE, NULL, NULL, 0, NULL, NULL, NULL,
+		NULL, 0, NULL, 0 };
 	struct m_pg_health *h;
 	int64_t max_age = M_INT_NONE, server_now;
 	const char *max_age_db = NULL, *kept;
@@ -659,8 +661,9 @@ out:
 	free(so.unknown_oid);
 	free(so.made_key);
 	free(so.made_row);
-	free(so.kept_key);
-	free(so.kept_pid);
+	free(so.made_pid);
+	free(so.made_start);
+	free(so.kept);
 	return rc;
 shape:
 	pg_conn_results_clear(res, n);

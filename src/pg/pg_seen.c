@@ -46,20 +46,30 @@ pg_seen_reset(struct pg_seen *s, size_t expect)
 	}
 }
 
+static size_t
+pg_seen_slot(int64_t pid, int64_t start)
+{
+	uint64_t h = (uint64_t)pid * 0x9e3779b97f4a7c15ULL ^ (uint64_t)start;
+
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return (size_t)(h ^ (h >> 32));
+}
+
 const struct pg_seen_entry *
-pg_seen_find(const struct pg_seen *s, uint64_t key)
+pg_seen_find(const struct pg_seen *s, int64_t pid, int64_t start)
 {
 	if (s->v == NULL)
 		return NULL;
-	for (size_t h = (size_t)key & s->mask; s->used[h]; h = (h + 1) & s->mask) {
-		if (s->v[h].key == key)
+	for (size_t h = pg_seen_slot(pid, start) & s->mask; s->used[h]; h = (h + 1) & s->mask) {
+		if (s->v[h].pid == pid && s->v[h].start == start)
 			return &s->v[h];
 	}
 	return NULL;
 }
 
 struct pg_seen_entry *
-pg_seen_put(struct pg_seen *s, uint64_t key)
+pg_seen_put(struct pg_seen *s, int64_t pid, int64_t start)
 {
 	size_t h;
 
@@ -72,17 +82,18 @@ pg_seen_put(struct pg_seen *s, uint64_t key)
 		pg_seen_alloc(s, slots);
 		for (size_t i = 0; old.v != NULL && i <= old.mask; i++) {
 			if (old.used[i])
-				*pg_seen_put(s, old.v[i].key) = old.v[i];
+				*pg_seen_put(s, old.v[i].pid, old.v[i].start) = old.v[i];
 		}
 		pg_seen_free(&old);
 	}
-	for (h = (size_t)key & s->mask; s->used[h]; h = (h + 1) & s->mask) {
-		if (s->v[h].key == key)
+	for (h = pg_seen_slot(pid, start) & s->mask; s->used[h]; h = (h + 1) & s->mask) {
+		if (s->v[h].pid == pid && s->v[h].start == start)
 			return &s->v[h];
 	}
 	s->used[h] = 1;
 	memset(&s->v[h], 0, sizeof s->v[h]);
-	s->v[h].key = key;
+	s->v[h].pid = pid;
+	s->v[h].start = start;
 	s->n++;
 	return &s->v[h];
 }

@@ -1,8 +1,9 @@
-/* The sessions the last poll gave, by key: what each row looked like
- * (a hash of the row and of what else its record is made from) and the
- * record made of it (its m_content_hash). A row that looks the same at
- * the next poll is named in the batch (batch_same_add), not made into a
- * record again. */
+/* The sessions the last poll gave, by pid and start: what each row looked
+ * like (a hash of the row and of what else its record is made from) and
+ * the record made of it (its key and content hash). A row that looks the
+ * same at the next poll - or that the server left out as steady - is
+ * named in the batch (batch_same_add), not made into a record again, and
+ * costs no hashing of the record. */
 #ifndef RW_PG_PG_SEEN_H
 #define RW_PG_PG_SEEN_H
 
@@ -10,7 +11,9 @@
 #include <stdint.h>
 
 struct pg_seen_entry {
-	uint64_t key;		/* the session's m_key_hash */
+	int64_t pid;		/* the table's key: pid and backend start */
+	int64_t start;
+	uint64_t key;		/* the record's m_key_hash */
 	uint64_t row;		/* the row and the role and database it names */
 	uint64_t content;	/* m_content_hash of the record made of it */
 	int64_t xact_start;	/* for pg_health's oldest transaction */
@@ -29,8 +32,9 @@ void pg_seen_init(struct pg_seen *s);
 void pg_seen_free(struct pg_seen *s);
 /* Empties S, with room for EXPECT entries. */
 void pg_seen_reset(struct pg_seen *s, size_t expect);
-const struct pg_seen_entry *pg_seen_find(const struct pg_seen *s, uint64_t key);
-/* The entry for KEY (new, zeroed but for the key, or the one there). */
-struct pg_seen_entry *pg_seen_put(struct pg_seen *s, uint64_t key);
+const struct pg_seen_entry *pg_seen_find(const struct pg_seen *s, int64_t pid, int64_t start);
+/* The entry for PID and START (new, zeroed but for them, or the one
+ * there). */
+struct pg_seen_entry *pg_seen_put(struct pg_seen *s, int64_t pid, int64_t start);
 
 #endif
