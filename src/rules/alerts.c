@@ -131,6 +131,13 @@ alerts_cmp_session_subject(const void *a, const void *b)
 }
 
 static int
+alerts_cmp_session_ptr(const void *a, const void *b)
+{
+	return alerts_cmp_session_subject(*(const struct m_session *const *)a,
+	    *(const struct m_session *const *)b);
+}
+
+static int
 alerts_same_subject(const struct m_session *x, const struct m_session *y)
 {
 	return facts_str_eq(x->instance, y->instance) &&
@@ -188,10 +195,17 @@ static void
 alerts_session_groups(const struct alert_ctx *c, struct m_vec *out, const char *rule,
     alerts_session_pred pred)
 {
-	size_t n, i = 0;
-	const void **v = facts_collect(c->f, M_SESSION, NULL, alerts_cmp_session_subject, &n);
+	const struct m_vec *all = &c->s->kinds[M_SESSION];
+	size_t n = 0, i = 0;
+	const struct m_session **v = xreallocarray(NULL, all->n + 1, sizeof *v);
 	int non_tls = strcmp(rule, "non_tls_session") == 0;
 
+	/* The few PRED selects are sorted, not every session. */
+	M_VEC_EACH(all, const struct m_session, x) {
+		if (pred(c, x))
+			v[n++] = x;
+	}
+	qsort(v, n, sizeof *v, alerts_cmp_session_ptr);
 	while (i < n) {
 		const struct m_session *first = v[i];
 		struct buf pids = BUF_INIT, title = BUF_INIT, detail = BUF_INIT, from = BUF_INIT;
@@ -199,15 +213,9 @@ alerts_session_groups(const struct alert_ctx *c, struct m_vec *out, const char *
 		const char *addr, *user;
 		int public;
 
-		if (!pred(c, first)) {
-			i++;
-			continue;
-		}
 		for (j = i; j < n && alerts_same_subject(first, v[j]); j++) {
 			const struct m_session *x = v[j];
 
-			if (!pred(c, x))
-				continue;
 			if (count < 5)
 				buf_printf(&pids, "%s%lld", count ? ", " : "", (long long)x->pid);
 			count++;
