@@ -38,6 +38,8 @@ pane_free(struct pane *p)
 {
 	if (p == NULL)
 		return;
+	if (p->ops->free_priv != NULL)
+		p->ops->free_priv(p->priv);
 	table_free(&p->table);
 	free(p->pending_key);
 	free(p->subject);

@@ -86,6 +86,8 @@ struct pane_ops {
 	const char *empty;	/* shown when there is nothing */
 	/* Adds P->table's rows for S (the table is cleared and laid out). */
 	void (*rows)(struct pane *p, const struct snapshot *s, const struct pane_env *env);
+	/* Frees what the pane keeps in P->priv between frames; may be NULL. */
+	void (*free_priv)(void *priv);
 	/* The detail view of ROW; NULL when the pane has none. */
 	void (*detail)(struct pane *p, const struct table_row *row, const struct snapshot *s,
 	    const struct pane_env *env, struct detail *d);
@@ -110,6 +112,7 @@ struct pane {
 	int detail_page;
 	char *pending_key;	/* the row a prompt is about */
 	char *subject;		/* what the pane shows when not the chosen instance */
+	void *priv;		/* the pane's own, kept between frames */
 };
 
 /* Every pane, in tab order, NULL-terminated. */

@@ -52,7 +52,10 @@ static const char *const overview_spark_metric[SPARK_COUNT] = {
 /* What one instance's row counts. The rows' figures are gathered in one
  * pass over each kind of record: with 1,000 sessions and thousands of
  * metric samples in the window, scanning them again for every row and
- * every sparkline cost more than drawing the screen. */
+ * every sparkline cost more than drawing the screen. What depends on the
+ * records alone is kept until the snapshot's version changes (a frame a
+ * second would re-read them all); the clock's part - failed logins in the
+ * last hour, the samples in the sparklines' window - is taken per frame. */
 struct overview_agg {
 	const char *id;		/* the snapshot's string */
 	size_t notls, su, fails;
@@ -120,11 +123,10 @@ overview_add_pick(struct overview_agg *g, int k, const struct m_metric *m)
 	g->pick[k][g->n[k]++] = m;
 }
 
-/* Sessions (non-TLS, superuser), failed logins since FAIL_SINCE and the
- * sparklines' samples in [FROM, TO], per instance. */
+/* Sessions (non-TLS, superuser), posture, alerts and the sparklines'
+ * metrics' samples, per instance. */
 static void
-overview_aggs_build(struct overview_aggs *a, const struct snapshot *s, int64_t fail_since,
-    int64_t from, int64_t to)
+overview_aggs_build(struct overview_aggs *a, const struct snapshot *s)
 {
 	const struct m_vec *inst = &s->kinds[M_INSTANCE];
 	struct overview_near near = { NULL, NULL };
@@ -166,22 +168,32 @@ overview_aggs_build(struct overview_aggs *a, const struct snapshot *s, int64_t f
 		if (g != NULL)
 			summary_alerts_add(&g->alerts, al);
 	}
-	M_VEC_EACH(&s->kinds[M_FAILED_LOGIN], const struct m_failed_login, f) {
-		struct overview_agg *g;
-
-		if (f->time >= fail_since && (g = overview_find_near(a, &near, f->instance)) != NULL)
-			g->fails++;
-	}
 	M_VEC_EACH(&s->kinds[M_METRIC], const struct m_metric, m) {
 		struct overview_agg *g;
 		int k = 0;
 
-		if (m->name == NULL || isnan(m->value) || m->time < from || m->time > to)
+		if (m->name == NULL || isnan(m->value))
 			continue;
 		while (k < SPARK_COUNT && strcmp(m->name, overview_spark_metric[k]) != 0)
 			k++;
 		if (k < SPARK_COUNT && (g = overview_find_near(a, &near, m->instance)) != NULL)
 			overview_add_pick(g, k, m);
+	}
+}
+
+/* Failed logins since FAIL_SINCE, per instance. */
+static void
+overview_aggs_fails(struct overview_aggs *a, const struct snapshot *s, int64_t fail_since)
+{
+	struct overview_near near = { NULL, NULL };
+
+	for (size_t i = 0; i < a->n; i++)
+		a->agg[i].fails = 0;
+	M_VEC_EACH(&s->kinds[M_FAILED_LOGIN], const struct m_failed_login, f) {
+		struct overview_agg *g;
+
+		if (f->time >= fail_since && (g = overview_find_near(a, &near, f->instance)) != NULL)
+			g->fails++;
 	}
 }
 
@@ -207,14 +219,25 @@ overview_spark(struct table_row *r, size_t col, const struct snapshot *s,
 {
 	struct series se;
 	int64_t from = s->at - s->windows.metrics_ms;
+	const struct m_metric **in;
 	char last[32];
 	char *spark;
+	size_t n = 0;
 
-	if (g->n[k] == 0) {
+	/* The samples in the window: the snapshot's moment moves with the
+	 * clock, the picks are kept. */
+	in = xreallocarray(NULL, g->n[k] + 1, sizeof *in);
+	for (size_t i = 0; i < g->n[k]; i++) {
+		if (g->pick[k][i]->time >= from && g->pick[k][i]->time <= s->at)
+			in[n++] = g->pick[k][i];
+	}
+	if (n == 0) {
+		free(in);
 		table_set(r, col, CANVAS_DIM, NAN, "");
 		return;
 	}
-	series_from(&se, g->pick[k], g->n[k]);
+	series_from(&se, in, n);
+	free(in);
 	spark = series_spark(&se, env->canvas, from, s->at, OVERVIEW_SPARK, lo, hi);
 	if (percent_of > 0)
 		snprintf(last, sizeof last, "%.0f%%", se.last / percent_of * 100);
@@ -225,12 +248,38 @@ overview_spark(struct table_row *r, size_t col, const struct snapshot *s,
 	series_free(&se);
 }
 
+/* The aggregates of the snapshot version last drawn (pane->priv). */
+struct overview_cache {
+	uint64_t version;
+	struct overview_aggs aggs;
+};
+
+static void
+overview_free_priv(void *priv)
+{
+	struct overview_cache *c = priv;
+
+	if (c == NULL)
+		return;
+	overview_aggs_free(&c->aggs);
+	free(c);
+}
+
 static void
 overview_rows(struct pane *p, const struct snapshot *s, const struct pane_env *env)
 {
-	struct overview_aggs aggs;
+	struct overview_cache *c = p->priv;
+	struct overview_aggs *a;
 
-	overview_aggs_build(&aggs, s, env->now - TIME_HOUR, s->at - s->windows.metrics_ms, s->at);
+	if (c == NULL)
+		c = p->priv = xcalloc(1, sizeof *c);
+	if (c->version != s->version || c->aggs.agg == NULL) {
+		overview_aggs_free(&c->aggs);
+		overview_aggs_build(&c->aggs, s);
+		c->version = s->version;
+	}
+	a = &c->aggs;
+	overview_aggs_fails(a, s, env->now - TIME_HOUR);
 	M_VEC_EACH(&s->kinds[M_INSTANCE], const struct m_instance, i) {
 		struct overview_agg *g;
 		struct table_row *r;
@@ -238,7 +287,7 @@ overview_rows(struct pane *p, const struct snapshot *s, const struct pane_env *e
 		double sort;
 		int style;
 
-		if ((g = overview_find(&aggs, i->id)) == NULL)
+		if ((g = overview_find(a, i->id)) == NULL)
 			continue;
 		r = table_add(&p->table, i->id, i, env->instance != NULL &&
 		    strcmp(env->instance, i->id) == 0 ? CANVAS_INFO : 0);
@@ -266,7 +315,6 @@ overview_rows(struct pane *p, const struct snapshot *s, const struct pane_env *e
 		    i->allocated_storage_gib != M_INT_NONE && i->allocated_storage_gib > 0 ?
 		    (double)i->allocated_storage_gib * 1024 * 1024 * 1024 : 0, env);
 	}
-	overview_aggs_free(&aggs);
 }
 
 static void
@@ -302,6 +350,7 @@ const struct pane_ops pane_overview_ops = {
 	.sort_col = C_INSTANCE,
 	.empty = "(no instances yet: the rds source has reported none)",
 	.rows = overview_rows,
+	.free_priv = overview_free_priv,
 	.detail = overview_detail,
 	.help = overview_help,
 };

@@ -25,9 +25,18 @@ struct snapshot {
 	int live;		/* 1: live mode, 0: replay or export of the past */
 	struct snapshot_windows windows;
 	struct m_vec kinds[M_KIND_COUNT];
+	/* Unique to these records as they are: a new one whenever the
+	 * functions below make records come, go or change (not when only
+	 * their poll times, M_POLLTIME, move in place, nor AT), never the
+	 * same for two snapshots, so what is derived from their content can
+	 * be kept until it changes. Who changes records otherwise calls
+	 * snapshot_changed. */
+	uint64_t version;
 };
 
 void snapshot_init(struct snapshot *s, int64_t at, int live);
+/* S's records changed: a new version. */
+void snapshot_changed(struct snapshot *s);
 void snapshot_free(struct snapshot *s);
 /* Deep copy into uninitialized DST (the UI draws from a copy while
  * pollers update the live one). */

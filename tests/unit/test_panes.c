@@ -717,6 +717,34 @@ test_overview_rows(void **state)
 	assert_shows("15.4");
 }
 
+/* The counts kept between frames follow the records, and the clock's
+ * part moves with the clock. */
+static void
+test_overview_follows_changes(void **state)
+{
+	struct batch *b = batch_new("test", NOW);
+	struct m_session *x = batch_add(b, M_SESSION);
+	uint64_t v;
+
+	(void)state;
+	draw(&pane_overview_ops, 24, 80);
+	assert_line_has("prod-db", "      2   1      9");
+	m_str_set(&x->instance, "prod-db");
+	x->pid = 4242;
+	x->ssl = 0;
+	x->superuser = 0;
+	v = fx.snap.version;
+	snapshot_apply(&fx.snap, b, NULL);
+	batch_free(b);
+	assert_true(fx.snap.version != v);
+	draw(&pane_overview_ops, 24, 80);
+	assert_line_has("prod-db", "      3   1      9");
+	fx.env.now += 2 * TIME_HOUR;
+	draw(&pane_overview_ops, 24, 80);
+	assert_line_has("prod-db", "      3   1      0");
+	fx.env.now -= 2 * TIME_HOUR;
+}
+
 /* Many instances: each row counts only its own sessions and samples (the
  * rows are gathered in one pass by instance id). */
 static void
@@ -826,6 +854,7 @@ main(void)
 		T(test_health_tls_without_connection),
 		T(test_alerts_list_ack_and_snooze),
 		T(test_overview_rows),
+		T(test_overview_follows_changes),
 		T(test_overview_many_instances),
 		T(test_chosen_instance_filters_panes),
 		T(test_every_pane_draws_at_80x24_and_in_ascii),
