@@ -248,9 +248,13 @@ overview_spark(struct table_row *r, size_t col, const struct snapshot *s,
 	series_free(&se);
 }
 
-/* The aggregates of the snapshot version last drawn (pane->priv). */
+/* The aggregates of the snapshot last drawn (pane->priv), and the
+ * versions of the kinds they were made of. */
+static const enum m_kind overview_reads[] = { M_INSTANCE, M_SESSION, M_CHECK, M_ALERT, M_METRIC };
+#define OVERVIEW_NREADS (sizeof overview_reads / sizeof overview_reads[0])
+
 struct overview_cache {
-	uint64_t version;
+	uint64_t version[OVERVIEW_NREADS];
 	struct overview_aggs aggs;
 };
 
@@ -270,13 +274,18 @@ overview_rows(struct pane *p, const struct snapshot *s, const struct pane_env *e
 {
 	struct overview_cache *c = p->priv;
 	struct overview_aggs *a;
+	int same;
 
 	if (c == NULL)
 		c = p->priv = xcalloc(1, sizeof *c);
-	if (c->version != s->version || c->aggs.agg == NULL) {
+	same = c->aggs.agg != NULL;
+	for (size_t k = 0; k < OVERVIEW_NREADS; k++) {
+		same &= c->version[k] == s->version[overview_reads[k]];
+		c->version[k] = s->version[overview_reads[k]];
+	}
+	if (!same) {
 		overview_aggs_free(&c->aggs);
 		overview_aggs_build(&c->aggs, s);
-		c->version = s->version;
 	}
 	a = &c->aggs;
 	overview_aggs_fails(a, s, env->now - TIME_HOUR);

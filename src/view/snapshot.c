@@ -18,15 +18,18 @@ const struct snapshot_windows snapshot_windows_default = {
 static uint64_t snapshot_versions;
 
 void
-snapshot_changed(struct snapshot *s)
+snapshot_changed(struct snapshot *s, snapshot_kinds kinds)
 {
-	s->version = __atomic_add_fetch(&snapshot_versions, 1, __ATOMIC_RELAXED);
+	for (int k = 0; k < M_KIND_COUNT; k++) {
+		if (kinds & SNAPSHOT_KIND(k))
+			s->version[k] = __atomic_add_fetch(&snapshot_versions, 1, __ATOMIC_RELAXED);
+	}
 }
 
 void
 snapshot_init(struct snapshot *s, int64_t at, int live)
 {
-	snapshot_changed(s);
+	snapshot_changed(s, SNAPSHOT_ALL_KINDS);
 	s->at = at;
 	s->live = live;
 	s->windows = snapshot_windows_default;
@@ -49,8 +52,7 @@ snapshot_copy_kinds(struct snapshot *dst, const struct snapshot *src, snapshot_k
 	dst->at = src->at;
 	dst->live = src->live;
 	dst->windows = src->windows;
-	if (kinds != 0)
-		snapshot_changed(dst);
+	snapshot_changed(dst, kinds);
 	for (int k = 0; k < M_KIND_COUNT; k++) {
 		const struct m_vec *v = &src->kinds[k];
 
@@ -370,8 +372,7 @@ snapshot_apply(struct snapshot *s, const struct batch *b, snapshot_kinds *touche
 		else if (e == SNAPSHOT_TOUCHED && touched != NULL)
 			*touched |= SNAPSHOT_KIND(k);
 	}
-	if (changed != 0)
-		snapshot_changed(s);
+	snapshot_changed(s, changed);
 	return changed;
 }
 
@@ -398,8 +399,7 @@ snapshot_advance(struct snapshot *s, int64_t at)
 			}
 		}
 	}
-	if (dropped != 0)
-		snapshot_changed(s);
+	snapshot_changed(s, dropped);
 	return dropped;
 }
 

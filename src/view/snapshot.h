@@ -25,26 +25,26 @@ struct snapshot {
 	int live;		/* 1: live mode, 0: replay or export of the past */
 	struct snapshot_windows windows;
 	struct m_vec kinds[M_KIND_COUNT];
-	/* Unique to these records as they are: a new one whenever the
-	 * functions below make records come, go or change (not when only
-	 * their poll times, M_POLLTIME, move in place, nor AT), never the
-	 * same for two snapshots, so what is derived from their content can
-	 * be kept until it changes. Who changes records otherwise calls
-	 * snapshot_changed. */
-	uint64_t version;
+	/* For each kind, unique to its records as they are: a new one
+	 * whenever the functions below make records of the kind come, go or
+	 * change (not when only their poll times, M_POLLTIME, move in place,
+	 * nor AT), never the same for two snapshots, so what is derived from
+	 * their content can be kept until it changes. Who changes records
+	 * otherwise calls snapshot_changed. */
+	uint64_t version[M_KIND_COUNT];
 };
 
 void snapshot_init(struct snapshot *s, int64_t at, int live);
-/* S's records changed: a new version. */
-void snapshot_changed(struct snapshot *s);
-void snapshot_free(struct snapshot *s);
-/* Deep copy into uninitialized DST (the UI draws from a copy while
- * pollers update the live one). */
-void snapshot_copy(struct snapshot *dst, const struct snapshot *src);
 /* A set of kinds: bit K for kind K. */
 typedef uint32_t snapshot_kinds;
 #define SNAPSHOT_KIND(k) ((snapshot_kinds)1 << (k))
 #define SNAPSHOT_ALL_KINDS (SNAPSHOT_KIND(M_KIND_COUNT) - 1)
+/* S's records of KINDS changed: new versions. */
+void snapshot_changed(struct snapshot *s, snapshot_kinds kinds);
+void snapshot_free(struct snapshot *s);
+/* Deep copy into uninitialized DST (the UI draws from a copy while
+ * pollers update the live one). */
+void snapshot_copy(struct snapshot *dst, const struct snapshot *src);
 /* Makes DST (a snapshot) equal to SRC where DST's kinds outside KINDS
  * already hold what SRC's do: only KINDS are copied, so a copy kept up
  * to date costs what changed, not the fleet. */

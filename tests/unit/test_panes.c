@@ -733,10 +733,10 @@ test_overview_follows_changes(void **state)
 	x->pid = 4242;
 	x->ssl = 0;
 	x->superuser = 0;
-	v = fx.snap.version;
+	v = fx.snap.version[M_SESSION];
 	snapshot_apply(&fx.snap, b, NULL);
 	batch_free(b);
-	assert_true(fx.snap.version != v);
+	assert_true(fx.snap.version[M_SESSION] != v);
 	draw(&pane_overview_ops, 24, 80);
 	assert_line_has("prod-db", "      3   1      9");
 	fx.env.now += 2 * TIME_HOUR;

@@ -67,19 +67,19 @@ test_snapshot_same_poll_touches_in_place(void **state)
 
 	(void)state;
 	snapshot_init(&s, T0, 1);
-	v = s.version;
+	v = s.version[M_SESSION];
 	b = pg_batch("a", T0, (int[]){ 1, 2, 3 }, 3);
 	changed = snapshot_apply(&s, b, &touched);
 	batch_free(b);
 	assert_true(changed & SNAPSHOT_KIND(M_SESSION));
-	assert_true(s.version != v);
+	assert_true(s.version[M_SESSION] != v);
 	first = m_vec_at(&s.kinds[M_SESSION], 0);
 	snapshot_init(&copy, T0, 1);
 	snapshot_copy_kinds(&copy, &s, SNAPSHOT_ALL_KINDS);
 	/* Versions are never shared, copies included. */
-	assert_true(copy.version != s.version);
-	v = s.version;
-	cv = copy.version;
+	assert_true(copy.version[M_SESSION] != s.version[M_SESSION]);
+	v = s.version[M_SESSION];
+	cv = copy.version[M_SESSION];
 
 	/* The same sessions again: only last_seen moves, in place. */
 	b = pg_batch("a", T0 + 5000, (int[]){ 1, 2, 3 }, 3);
@@ -88,14 +88,14 @@ test_snapshot_same_poll_touches_in_place(void **state)
 	assert_false(changed & SNAPSHOT_KIND(M_SESSION));
 	assert_true(touched & SNAPSHOT_KIND(M_SESSION));
 	assert_ptr_equal(m_vec_at(&s.kinds[M_SESSION], 0), first);
-	assert_true(s.version == v);	/* only poll times moved */
+	assert_true(s.version[M_SESSION] == v);	/* only poll times moved */
 	M_VEC_EACH(&s.kinds[M_SESSION], struct m_session, y) {
 		assert_int_equal(y->first_seen, T0);
 		assert_int_equal(y->last_seen, T0 + 5000);
 	}
 	/* A copy takes the poll times only, and then equals the snapshot. */
 	snapshot_touch_kinds(&copy, &s, touched);
-	assert_true(copy.version == cv);
+	assert_true(copy.version[M_SESSION] == cv);
 	for (size_t i = 0; i < s.kinds[M_SESSION].n; i++)
 		assert_true(m_equal(m_kind_type(M_SESSION), m_vec_at(&copy.kinds[M_SESSION], i),
 		    m_vec_at(&s.kinds[M_SESSION], i)));
@@ -106,7 +106,7 @@ test_snapshot_same_poll_touches_in_place(void **state)
 	changed = snapshot_apply(&s, b, &touched);
 	batch_free(b);
 	assert_true(changed & SNAPSHOT_KIND(M_SESSION));
-	assert_true(s.version != v);
+	assert_true(s.version[M_SESSION] != v);
 	x = m_vec_at(&s.kinds[M_SESSION], 1);
 	assert_int_equal(x->pid, 2);
 	assert_string_equal(x->state, "active");
@@ -281,12 +281,12 @@ test_snapshot_facts_once_and_windows(void **state)
 	}
 	/* Re-polling never duplicates; the 8-day-old one is outside 7 days. */
 	assert_int_equal(s.kinds[M_EVENT].n, 4);
-	v = s.version;
+	v = s.version[M_EVENT];
 	snapshot_advance(&s, T0 + TIME_HOUR);	/* none drops: the same version */
-	assert_true(s.version == v);
+	assert_true(s.version[M_EVENT] == v);
 	snapshot_advance(&s, T0 + 3 * TIME_DAY);
 	assert_int_equal(s.kinds[M_EVENT].n, 3);
-	assert_true(s.version != v);
+	assert_true(s.version[M_EVENT] != v);
 	snapshot_free(&s);
 }
 
