@@ -33,8 +33,10 @@ snapshot_init(struct snapshot *s, int64_t at, int live)
 	s->at = at;
 	s->live = live;
 	s->windows = snapshot_windows_default;
-	for (int k = 0; k < M_KIND_COUNT; k++)
+	for (int k = 0; k < M_KIND_COUNT; k++) {
 		m_vec_init(&s->kinds[k], m_kind_type((enum m_kind)k));
+		s->floor_version[k] = 0;	/* versions start at 1 */
+	}
 }
 
 void
@@ -381,14 +383,18 @@ snapshot_advance(struct snapshot *s, int64_t at)
 {
 	snapshot_kinds dropped = 0;
 
+	snapshot_kinds scanned = 0;
+
 	s->at = at;
 	for (int k = 0; k < M_KIND_COUNT; k++) {
 		struct m_vec *v = &s->kinds[k];
-		int64_t window = snapshot_window(s, (enum m_kind)k);
+		int64_t window = snapshot_window(s, (enum m_kind)k), floor = INT64_MAX;
 		const struct m_field *f;
 
 		if (window == 0 || v->n == 0)
 			continue;
+		if (s->floor_version[k] == s->version[k] && s->floor[k] >= at - window)
+			continue;	/* none as old as that */
 		f = snapshot_time_field((enum m_kind)k);
 		for (size_t i = v->n; i-- > 0;) {
 			int64_t t = snapshot_time_of(f, m_vec_at(v, i));
@@ -396,10 +402,18 @@ snapshot_advance(struct snapshot *s, int64_t at)
 			if (t != 0 && t < at - window) {
 				m_vec_remove(v, i);
 				dropped |= SNAPSHOT_KIND(k);
+			} else if (t != 0 && t < floor) {
+				floor = t;
 			}
 		}
+		s->floor[k] = floor;
+		scanned |= SNAPSHOT_KIND(k);
 	}
 	snapshot_changed(s, dropped);
+	for (int k = 0; k < M_KIND_COUNT; k++) {
+		if (scanned & SNAPSHOT_KIND(k))
+			s->floor_version[k] = s->version[k];
+	}
 	return dropped;
 }
 

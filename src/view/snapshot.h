@@ -32,6 +32,10 @@ struct snapshot {
 	 * their content can be kept until it changes. Who changes records
 	 * otherwise calls snapshot_changed. */
 	uint64_t version[M_KIND_COUNT];
+	/* snapshot_advance's: the oldest fact of each windowed kind as of
+	 * FLOOR_VERSION, so a tick with nothing to drop scans nothing. */
+	int64_t floor[M_KIND_COUNT];
+	uint64_t floor_version[M_KIND_COUNT];
 };
 
 void snapshot_init(struct snapshot *s, int64_t at, int live);

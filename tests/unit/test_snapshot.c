@@ -287,6 +287,17 @@ test_snapshot_facts_once_and_windows(void **state)
 	snapshot_advance(&s, T0 + 3 * TIME_DAY);
 	assert_int_equal(s.kinds[M_EVENT].n, 3);
 	assert_true(s.version[M_EVENT] != v);
+	snapshot_advance(&s, T0 + 3 * TIME_DAY + TIME_HOUR);	/* 4 days old goes */
+	assert_int_equal(s.kinds[M_EVENT].n, 2);
+	/* Nothing more to drop until the window passes the oldest (2 days
+	 * before T0), however often it moves. */
+	v = s.version[M_EVENT];
+	snapshot_advance(&s, T0 + 3 * TIME_DAY + 2 * TIME_HOUR);
+	snapshot_advance(&s, T0 + 4 * TIME_DAY);
+	assert_int_equal(s.kinds[M_EVENT].n, 2);
+	assert_true(s.version[M_EVENT] == v);
+	snapshot_advance(&s, T0 + 5 * TIME_DAY + TIME_HOUR);
+	assert_int_equal(s.kinds[M_EVENT].n, 1);
 	snapshot_free(&s);
 }
 
