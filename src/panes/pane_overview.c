@@ -24,6 +24,9 @@ enum {
 };
 
 #define OVERVIEW_SPARK 8
+/* The sparklines' window ends on a multiple of this: a cell spans minutes,
+ * and a line kept between frames is drawn again until the step moves. */
+#define OVERVIEW_SPARK_STEP_MS (10 * 1000)
 
 static const struct table_col overview_cols[C_COUNT] = {
 	[C_INSTANCE] = { "Instance", 16, 0, 0 },
@@ -56,6 +59,15 @@ static const char *const overview_spark_metric[SPARK_COUNT] = {
  * records alone is kept until the snapshot's version changes (a frame a
  * second would re-read them all); the clock's part - failed logins in the
  * last hour, the samples in the sparklines' window - is taken per frame. */
+/* A sparkline's cell as drawn, for the window ending at TO with the
+ * symbols of CANVAS. */
+struct overview_spark_cell {
+	int64_t to;
+	const struct canvas *canvas;
+	char *text;		/* NULL: no sample */
+	double sort;
+};
+
 struct overview_agg {
 	const char *id;		/* the snapshot's string */
 	size_t notls, su, fails;
@@ -63,6 +75,7 @@ struct overview_agg {
 	struct summary_alerts alerts;
 	const struct m_metric **pick[SPARK_COUNT];
 	size_t n[SPARK_COUNT], cap[SPARK_COUNT];
+	struct overview_spark_cell cell[SPARK_COUNT];
 };
 
 /* The aggregates by instance id: open addressing, slot = index + 1. */
@@ -201,8 +214,10 @@ static void
 overview_aggs_free(struct overview_aggs *a)
 {
 	for (size_t i = 0; i < a->n; i++) {
-		for (int k = 0; k < SPARK_COUNT; k++)
+		for (int k = 0; k < SPARK_COUNT; k++) {
 			free(a->agg[i].pick[k]);
+			free(a->agg[i].cell[k].text);
+		}
 	}
 	free(a->agg);
 	free(a->slots);
@@ -217,35 +232,44 @@ overview_spark(struct table_row *r, size_t col, const struct snapshot *s,
     struct overview_agg *g, int k, double lo, double hi, double percent_of,
     const struct pane_env *env)
 {
+	struct overview_spark_cell *cell = &g->cell[k];
+	int64_t to = s->at - s->at % OVERVIEW_SPARK_STEP_MS, from = to - s->windows.metrics_ms;
 	struct series se;
-	int64_t from = s->at - s->windows.metrics_ms;
 	const struct m_metric **in;
 	char last[32];
 	char *spark;
 	size_t n = 0;
 
-	/* The samples in the window: the snapshot's moment moves with the
-	 * clock, the picks are kept. */
-	in = xreallocarray(NULL, g->n[k] + 1, sizeof *in);
-	for (size_t i = 0; i < g->n[k]; i++) {
-		if (g->pick[k][i]->time >= from && g->pick[k][i]->time <= s->at)
-			in[n++] = g->pick[k][i];
-	}
-	if (n == 0) {
+	/* Kept while the window's end and the samples (the aggregates are
+	 * made again when they change) stay. */
+	if (cell->to != to || cell->canvas != env->canvas) {
+		free(cell->text);
+		cell->text = NULL;
+		cell->to = to;
+		cell->canvas = env->canvas;
+		in = xreallocarray(NULL, g->n[k] + 1, sizeof *in);
+		for (size_t i = 0; i < g->n[k]; i++) {
+			if (g->pick[k][i]->time >= from && g->pick[k][i]->time <= to)
+				in[n++] = g->pick[k][i];
+		}
+		if (n > 0) {
+			series_from(&se, in, n);
+			spark = series_spark(&se, env->canvas, from, to, OVERVIEW_SPARK, lo, hi);
+			if (percent_of > 0)
+				snprintf(last, sizeof last, "%.0f%%", se.last / percent_of * 100);
+			else
+				fmt_metric(se.last, se.unit, last, sizeof last);
+			cell->text = xasprintf("%s %s", spark, last);
+			cell->sort = se.last;
+			free(spark);
+			series_free(&se);
+		}
 		free(in);
-		table_set(r, col, CANVAS_DIM, NAN, "");
-		return;
 	}
-	series_from(&se, in, n);
-	free(in);
-	spark = series_spark(&se, env->canvas, from, s->at, OVERVIEW_SPARK, lo, hi);
-	if (percent_of > 0)
-		snprintf(last, sizeof last, "%.0f%%", se.last / percent_of * 100);
+	if (cell->text == NULL)
+		table_set(r, col, CANVAS_DIM, NAN, "");
 	else
-		fmt_metric(se.last, se.unit, last, sizeof last);
-	table_setf(r, col, 0, se.last, "%s %s", spark, last);
-	free(spark);
-	series_free(&se);
+		table_set(r, col, 0, cell->sort, cell->text);
 }
 
 /* The aggregates of the snapshot last drawn (pane->priv), and the
