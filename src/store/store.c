@@ -29,8 +29,10 @@
 #define STORE_GROUP_MAX 64		/* batches in one transaction, at most */
 #define STORE_GROUP_RECORDS 50000	/* ... or about this many records */
 /* How long a batch may wait for others to share its transaction: a poll's
- * "updating" mark and its result, when the poll is quick, commit once. */
-#define STORE_LINGER_MS 200
+ * "updating" mark and its result, and the polls of sources on the same
+ * refresh, commit once (a commit costs the same for one record or many;
+ * the screen never waits for history, and store_flush does not linger). */
+#define STORE_LINGER_MS 1000
 
 void
 store_options_init(struct store_options *o)
