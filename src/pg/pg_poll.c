@@ -533,16 +533,17 @@ pg_poller_poll(struct pg_poller *p, struct pg_conn *c, struct batch *b, int64_t 
 	int64_t max_age = M_INT_NONE, server_now;
 	const char *max_age_db = NULL, *kept;
 	unsigned mask_flags;
-	int rows, name, rc = -1;
+	int rows, name, steady, rc = -1;
 
 	pg_roles_expire(&p->roles, time_mono_ms());
 	name = p->name_unchanged && p->full_due != 0 && time_mono_ms() < p->full_due &&
 	    p->roles.loaded_at == p->roles_at;
+	steady = name && time_mono_ms() < p->scan_due && p->server_now > p->settle_ms;
 again:
 	/* Sessions steady since well before the last poll's snapshot are
 	 * left out by the server (the margin covers a backend's delay
 	 * between stamping state_change and publishing it). */
-	pg_poll_sql(&p->sql, name && p->server_now > p->settle_ms ? p->server_now - p->settle_ms : 0);
+	pg_poll_sql(&p->sql, steady ? p->server_now - p->settle_ms : 0);
 	if (pg_conn_query(c, p->sql.data, res, R_COUNT, &n, deadline, err) != 0)
 		goto out;
 	if (n != R_COUNT)
@@ -560,7 +561,7 @@ again:
 		pg_conn_results_clear(res, n);
 		p->refetches++;
 		so.nkept = 0;
-		name = 0;
+		name = steady = 0;
 		goto again;
 	}
 	p->kept = so.nkept;
@@ -651,6 +652,8 @@ again:
 	if (so.nunknown > 0 && pg_poll_fill_roles(p, c, b, &so, deadline, err) != 0)
 		goto out;
 	pg_poll_remember(p, b, &so, name);
+	if (!steady)
+		p->scan_due = time_mono_ms() + PG_POLL_SCAN_MS;
 	batch_mark_complete(b, M_SESSION);
 	batch_mark_complete(b, M_PG_HEALTH);
 	batch_mark_complete(b, M_XID_AGE);

@@ -41,8 +41,13 @@ int pg_poll_kept_next(const char **cursor, int64_t *pid, int64_t *start);
 #define PG_POLL_QUERY_MAX_DEFAULT 512
 
 /* Every session is carried in full at least this often, so a consumer
- * that missed a batch (model/batch.h) holds them all again soon. */
-#define PG_POLL_FULL_MS (60 * 1000LL)
+ * that missed a batch (model/batch.h: it then takes the named ones as
+ * unknown, and keeps what it holds) holds them all again. */
+#define PG_POLL_FULL_MS (5 * 60 * 1000LL)
+
+/* Every session is read from the server (none left out as steady) at
+ * least this often; those unchanged are still named. */
+#define PG_POLL_SCAN_MS (60 * 1000LL)
 
 /* A session is left out only if it has been steady since this long
  * before the last poll's server clock. */
@@ -61,6 +66,7 @@ struct pg_poller {
 	struct pg_seen seen;	/* the last poll's sessions */
 	struct pg_seen next;	/* this poll's, becoming SEEN when it succeeds */
 	int64_t full_due;	/* time_mono_ms of the next poll carrying all */
+	int64_t scan_due;	/* ... of the next reading all from the server */
 	int64_t roles_at;	/* the role cache's loaded_at then */
 	int64_t settle_ms;	/* PG_POLL_SETTLE_MS; tests shorten it */
 	int64_t server_now;	/* the last poll's server clock, epoch ms */
