@@ -43,8 +43,14 @@ m_index_build(struct m_index *ix, const struct m_vec *v)
 void *
 m_index_find(const struct m_index *ix, const void *key)
 {
+	return m_index_find_hashed(ix, key, m_key_hash(ix->vec->type, key));
+}
+
+void *
+m_index_find_hashed(const struct m_index *ix, const void *key, uint64_t hash)
+{
 	size_t mask = ix->cap - 1;
-	size_t at = (size_t)m_key_hash(ix->vec->type, key) & mask;
+	size_t at = (size_t)hash & mask;
 
 	while (ix->slots[at] != 0) {
 		void *rec = m_vec_at(ix->vec, ix->slots[at] - 1);

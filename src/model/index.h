@@ -7,6 +7,7 @@
 #define RW_MODEL_INDEX_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "model/model.h"
 
@@ -20,6 +21,8 @@ struct m_index {
 void m_index_build(struct m_index *ix, const struct m_vec *v);
 /* The record of the indexed vector with KEY's key, or NULL. */
 void *m_index_find(const struct m_index *ix, const void *key);
+/* The same when KEY's m_key_hash is known. */
+void *m_index_find_hashed(const struct m_index *ix, const void *key, uint64_t hash);
 /* Indexes item I of the vector (after a push). */
 void m_index_add(struct m_index *ix, size_t i);
 void m_index_free(struct m_index *ix);

@@ -37,13 +37,71 @@ snapshot_init(struct snapshot *s, int64_t at, int live)
 		m_vec_init(&s->kinds[k], m_kind_type((enum m_kind)k));
 		s->floor_version[k] = 0;	/* versions start at 1 */
 	}
+	s->hashes = NULL;
+}
+
+/* Each record's key and content hashes, index for index with its kind's
+ * vector, as of VERSION: a poll naming 1,000 unchanged sessions is checked
+ * against them without hashing every record again. snapshot_apply_state
+ * keeps them; whatever else changes the kind changes its version, and they
+ * are made again when next needed. */
+struct snapshot_hashes {
+	uint64_t version;
+	uint64_t *key, *content;
+	size_t n, cap;
+	int kept;		/* through this apply: VERSION follows the kind's */
+};
+
+static void
+snapshot_hashes_reserve(struct snapshot_hashes *h, size_t n)
+{
+	if (n <= h->cap)
+		return;
+	h->cap = n + n / 2 + 16;
+	h->key = xreallocarray(h->key, h->cap, sizeof *h->key);
+	h->content = xreallocarray(h->content, h->cap, sizeof *h->content);
+}
+
+static void
+snapshot_hashes_set(struct snapshot_hashes *h, const struct m_type *t, size_t i,
+    const void *rec)
+{
+	snapshot_hashes_reserve(h, i + 1);
+	h->key[i] = m_key_hash(t, rec);
+	h->content[i] = m_content_hash(t, rec);
+}
+
+/* KIND's hashes, made again unless they are its version's. */
+static struct snapshot_hashes *
+snapshot_hashes_get(struct snapshot *s, enum m_kind kind)
+{
+	const struct m_vec *v = &s->kinds[kind];
+	struct snapshot_hashes *h;
+
+	if (s->hashes == NULL)
+		s->hashes = xcalloc(M_KIND_COUNT, sizeof *s->hashes);
+	h = &s->hashes[kind];
+	if (h->version != s->version[kind] || h->n != v->n) {
+		for (size_t i = 0; i < v->n; i++)
+			snapshot_hashes_set(h, v->type, i, m_vec_at(v, i));
+		h->n = v->n;
+		h->version = s->version[kind];
+	}
+	return h;
 }
 
 void
 snapshot_free(struct snapshot *s)
 {
-	for (int k = 0; k < M_KIND_COUNT; k++)
+	for (int k = 0; k < M_KIND_COUNT; k++) {
 		m_vec_free(&s->kinds[k]);
+		if (s->hashes != NULL) {
+			free(s->hashes[k].key);
+			free(s->hashes[k].content);
+		}
+	}
+	free(s->hashes);
+	s->hashes = NULL;
 }
 
 _Static_assert(M_KIND_COUNT < 32, "snapshot_kinds holds a bit per kind");
@@ -197,20 +255,18 @@ snapshot_named_has(const struct snapshot_named *n, uint64_t key)
  * (none missing, none other). */
 static int
 snapshot_named_check(const struct m_vec *v, const struct batch *b, enum m_kind kind,
-    const struct snapshot_named *n, unsigned char *is_named)
+    const struct snapshot_named *n, const struct snapshot_hashes *h, unsigned char *is_named)
 {
 	const struct batch_same *same = &b->same[kind];
 	uint64_t sum = 0;
 	size_t found = 0;
 
 	for (size_t i = 0; i < v->n; i++) {
-		const void *rec = m_vec_at(v, i);
-
-		is_named[i] = batch_replaces(b, kind, rec) &&
-		    snapshot_named_has(n, m_key_hash(v->type, rec));
+		is_named[i] = snapshot_named_has(n, h->key[i]) &&
+		    batch_replaces(b, kind, m_vec_at(v, i));
 		if (is_named[i]) {
 			found++;
-			sum += m_content_hash(v->type, rec);
+			sum += h->content[i];
 		}
 	}
 	return found == same->n && sum == same->sum;
@@ -248,6 +304,7 @@ snapshot_apply_state(struct snapshot *s, const struct batch *b, enum m_kind kind
 	const struct m_type *t = v->type;
 	enum snapshot_effect effect = SNAPSHOT_SAME;
 	struct snapshot_named named = { NULL, NULL, 0 };
+	struct snapshot_hashes *h = NULL;
 	struct m_index in_ix;
 	unsigned char *taken, *is_named = NULL;
 	size_t keep = 0, n = v->n;
@@ -256,18 +313,23 @@ snapshot_apply_state(struct snapshot *s, const struct batch *b, enum m_kind kind
 	if (in->n == 0 && !complete)
 		return SNAPSHOT_SAME;
 	if (complete && b->same[kind].n > 0) {
+		h = snapshot_hashes_get(s, kind);
 		snapshot_named_build(&named, &b->same[kind]);
 		is_named = xcalloc(n + 1, 1);
 		/* Not the versions the source took as known: B speaks for
 		 * what it carries only. */
-		if (!snapshot_named_check(v, b, kind, &named, is_named))
+		if (!snapshot_named_check(v, b, kind, &named, h, is_named))
 			complete = 0;
+	} else if (s->hashes != NULL && s->hashes[kind].version == s->version[kind] &&
+	    s->hashes[kind].n == n) {
+		h = &s->hashes[kind];	/* kept up to date as well */
 	}
 	m_index_build(&in_ix, in);
 	taken = xcalloc(in->n + 1, 1);
 	for (size_t i = 0; i < n; i++) {
 		void *rec = m_vec_at(v, i);
-		const void *fresh = m_index_find(&in_ix, rec);
+		const void *fresh = in->n == 0 ? NULL : h != NULL ?
+		    m_index_find_hashed(&in_ix, rec, h->key[i]) : m_index_find(&in_ix, rec);
 		size_t fi = fresh != NULL ? (size_t)((const char *)fresh - (const char *)in->items) / t->size : 0;
 
 		if (fresh == NULL && (!complete || !batch_replaces(b, kind, rec))) {
@@ -296,10 +358,17 @@ snapshot_apply_state(struct snapshot *s, const struct batch *b, enum m_kind kind
 			m_copy(t, rec, fresh);
 			if (kind == M_SESSION)
 				snapshot_session_carry(&prev, rec, b->polled_at);
+			if (h != NULL)
+				h->content[i] = m_content_hash(t, rec);
 			effect = SNAPSHOT_CHANGED;
 		}
-		if (keep != i)
+		if (keep != i) {
 			memcpy(m_vec_at(v, keep), rec, t->size);
+			if (h != NULL) {
+				h->key[keep] = h->key[i];
+				h->content[keep] = h->content[i];
+			}
+		}
 		keep++;
 	}
 	v->n = keep;
@@ -311,7 +380,13 @@ snapshot_apply_state(struct snapshot *s, const struct batch *b, enum m_kind kind
 		rec = m_vec_push_copy(v, m_vec_at(in, i));
 		if (kind == M_SESSION)
 			snapshot_session_carry(NULL, rec, b->polled_at);
+		if (h != NULL)
+			snapshot_hashes_set(h, t, v->n - 1, rec);
 		effect = SNAPSHOT_CHANGED;
+	}
+	if (h != NULL) {
+		h->n = v->n;
+		h->kept = 1;
 	}
 	free(taken);
 	free(is_named);
@@ -375,6 +450,11 @@ snapshot_apply(struct snapshot *s, const struct batch *b, snapshot_kinds *touche
 			*touched |= SNAPSHOT_KIND(k);
 	}
 	snapshot_changed(s, changed);
+	for (int k = 0; s->hashes != NULL && k < M_KIND_COUNT; k++) {
+		if (s->hashes[k].kept)
+			s->hashes[k].version = s->version[k];
+		s->hashes[k].kept = 0;
+	}
 	return changed;
 }
 

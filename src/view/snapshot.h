@@ -36,6 +36,7 @@ struct snapshot {
 	 * FLOOR_VERSION, so a tick with nothing to drop scans nothing. */
 	int64_t floor[M_KIND_COUNT];
 	uint64_t floor_version[M_KIND_COUNT];
+	struct snapshot_hashes *hashes;	/* snapshot.c's, by kind; NULL until needed */
 };
 
 void snapshot_init(struct snapshot *s, int64_t at, int live);

@@ -166,6 +166,40 @@ test_snapshot_named_sessions(void **state)
 	assert_true(touched & SNAPSHOT_KIND(M_SESSION));
 	assert_int_equal(snapshot_count(&s, M_SESSION, "a"), 3);
 
+	/* 2 changes (carried), then is named in its new version: the
+	 * snapshot holds that version (its kept hashes follow). */
+	{
+		uint64_t key2, content2;
+		struct m_session *two;
+
+		b = pg_batch("a", T0 + 11000, (int[]){ 2 }, 1);
+		two = m_vec_at(&b->kinds[M_SESSION], 0);
+		m_str_set(&two->state, "active");
+		key2 = m_key_hash(m_kind_type(M_SESSION), two);
+		content2 = m_content_hash(m_kind_type(M_SESSION), two);
+		batch_same_add(b, M_SESSION, key[1], content[1]);
+		batch_same_add(b, M_SESSION, key[0], content[0]);
+		changed = snapshot_apply(&s, b, &touched);
+		batch_free(b);
+		assert_true(changed & SNAPSHOT_KIND(M_SESSION));
+		b = pg_batch("a", T0 + 12000, NULL, 0);
+		batch_same_add(b, M_SESSION, key[1], content[1]);
+		batch_same_add(b, M_SESSION, key2, content2);
+		batch_same_add(b, M_SESSION, key[0], content[0]);
+		changed = snapshot_apply(&s, b, &touched);
+		batch_free(b);
+		assert_false(changed & SNAPSHOT_KIND(M_SESSION));
+		assert_true(touched & SNAPSHOT_KIND(M_SESSION));
+		/* and the old version of 2 is not what it holds */
+		b = pg_batch("a", T0 + 13000, NULL, 0);
+		batch_same_add(b, M_SESSION, key[1], content[1]);
+		batch_same_add(b, M_SESSION, key[2], content[2]);
+		batch_same_add(b, M_SESSION, key[0], content[0]);
+		changed = snapshot_apply(&s, b, &touched);
+		batch_free(b);
+		assert_false(touched & SNAPSHOT_KIND(M_SESSION));
+	}
+
 	/* Named versions the snapshot does not hold (another content, a
 	 * session it never saw): the batch speaks for what it carries only:
 	 * nothing goes, nothing named moves. */
@@ -177,7 +211,7 @@ test_snapshot_named_sessions(void **state)
 	assert_int_equal(snapshot_count(&s, M_SESSION, "a"), 4);
 	M_VEC_EACH(&s.kinds[M_SESSION], struct m_session, x) {
 		if (strcmp(x->instance, "a") == 0)
-			assert_int_equal(x->last_seen, x->pid == 5 ? T0 + 15000 : T0 + 10000);
+			assert_int_equal(x->last_seen, x->pid == 5 ? T0 + 15000 : T0 + 12000);
 	}
 	snapshot_free(&s);
 }
