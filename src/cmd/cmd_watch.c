@@ -351,6 +351,9 @@ watch_setup_sources(void *ctx, struct scheduler *sc, struct rw_error *err)
 	rules->feed = w->feed;
 	snapshot_init(&rules->snap, 0, 1);
 	feed_gens_reset(&rules->gens);
+	/* The rules read when a session started and changed state, never
+	 * when it was last polled: 1,000 poll times a poll are not copied. */
+	rules->gens.untouched = SNAPSHOT_KIND(M_SESSION);
 	rules_due_init(&rules->due);
 	if (rules_config_load(cfg, &rules->cfg, err) != 0 || fleet_build(&f, &fo, err) != 0) {
 		snapshot_free(&rules->snap);

@@ -26,6 +26,9 @@ struct feed;
 struct feed_gens {
 	uint64_t kind[M_KIND_COUNT];
 	uint64_t touch[M_KIND_COUNT];	/* the same for poll times only */
+	/* Kinds whose poll times alone the copy does not follow (its owner
+	 * never reads them): set by the owner, kept by feed_sync. */
+	snapshot_kinds untouched;
 };
 
 struct feed_ops {
@@ -165,6 +168,7 @@ feed_gens_reset(struct feed_gens *g)
 {
 	for (int k = 0; k < M_KIND_COUNT; k++)
 		g->kind[k] = g->touch[k] = UINT64_MAX;
+	g->untouched = 0;
 }
 
 static inline snapshot_kinds

@@ -336,7 +336,7 @@ static snapshot_kinds
 feed_live_sync(struct feed *f, struct snapshot *out, struct feed_gens *gens, int64_t now)
 {
 	struct feed_live *l = (struct feed_live *)f;
-	snapshot_kinds stale = 0, touched = 0;
+	snapshot_kinds stale = 0, touched = 0, untouched;
 
 	pthread_mutex_lock(&l->lock);
 	feed_live_changed(l, snapshot_advance(&l->snap, now), 0);
@@ -347,8 +347,10 @@ feed_live_sync(struct feed *f, struct snapshot *out, struct feed_gens *gens, int
 			touched |= SNAPSHOT_KIND(k);
 	}
 	snapshot_copy_kinds(out, &l->snap, stale);
-	snapshot_touch_kinds(out, &l->snap, touched);
+	snapshot_touch_kinds(out, &l->snap, touched & ~gens->untouched);
+	untouched = gens->untouched;
 	*gens = l->gens;
+	gens->untouched = untouched;
 	pthread_mutex_unlock(&l->lock);
 	return stale;
 }

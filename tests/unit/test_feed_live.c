@@ -226,6 +226,34 @@ test_feed_live_sync_copies_what_changed(void **state)
 	assert_int_equal(feed_sync(f, &mine, &gens, now + 3), 0);
 	assert_ptr_equal(mine.kinds[M_ALERT].items, alerts);
 	assert_int_equal(((struct m_alert *)m_vec_at(&mine.kinds[M_ALERT], 0))->updated_at, now + 3);
+	/* A copy that does not follow the alerts' poll times keeps its own;
+	 * a change still comes whole. */
+	{
+		struct snapshot other;
+		struct feed_gens og;
+
+		snapshot_init(&other, 0, 1);
+		feed_gens_reset(&og);
+		og.untouched = SNAPSHOT_KIND(M_ALERT);
+		feed_sync(f, &other, &og, now + 3);
+		b = rules_batch(now + 4);
+		((struct m_alert *)m_vec_at(&b->kinds[M_ALERT], 0))->updated_at = now + 4;
+		feed_live_apply(f, b);
+		assert_int_equal(feed_sync(f, &other, &og, now + 4), 0);
+		assert_int_equal(og.untouched, SNAPSHOT_KIND(M_ALERT));
+		assert_int_equal(((struct m_alert *)m_vec_at(&other.kinds[M_ALERT], 0))->updated_at,
+		    now + 3);
+		assert_int_equal(feed_sync(f, &mine, &gens, now + 4), 0);
+		assert_int_equal(((struct m_alert *)m_vec_at(&mine.kinds[M_ALERT], 0))->updated_at,
+		    now + 4);
+		b = rules_batch(now + 5);
+		m_str_set(&((struct m_alert *)m_vec_at(&b->kinds[M_ALERT], 0))->title, "t2");
+		feed_live_apply(f, b);
+		assert_int_equal(feed_sync(f, &other, &og, now + 5) & SNAPSHOT_KIND(M_ALERT),
+		    SNAPSHOT_KIND(M_ALERT));
+		snapshot_free(&other);
+		feed_sync(f, &mine, &gens, now + 5);
+	}
 
 	/* Two days later the event is out of the window: dropped here too. */
 	assert_int_equal(feed_sync(f, &mine, &gens, now + 2 * TIME_DAY), SNAPSHOT_KIND(M_EVENT));
