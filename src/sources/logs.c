@@ -21,6 +21,10 @@
 /* Instances are read this many at a time (each log group is one call at
  * least, and a fleet has many). */
 #define LOGS_WORKERS 8
+/* A worker's stack, as the scheduler's: glibc keeps the stacks of joined
+ * threads for the next ones (up to 40 MB), so small stacks are reused
+ * poll after poll instead of mapped and unmapped (8 MB each by default). */
+#define LOGS_WORKER_STACK (512 * 1024)
 
 /* A log file being downloaded: where the last read stopped. */
 struct logs_file {
@@ -430,7 +434,10 @@ logs_poll(struct source *s, struct batch *b, int64_t deadline, struct rw_error *
 	struct logs_job job = { l, NULL, NULL, 0, 0, deadline };
 	struct m_vec roster;
 	size_t nw = 0, wanted = 0;
+	pthread_attr_t attr;
 
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, LOGS_WORKER_STACK);
 	scope_roster_get(l->sc, &roster);
 	job.roster = &roster;
 	job.download_due = l->st.download && (l->next_download == 0 ||
@@ -461,7 +468,7 @@ logs_poll(struct source *s, struct batch *b, int64_t deadline, struct rw_error *
 		m_vec_init(&w[nw].out, &m_failed_login_type);
 		memset(&w[nw].err, 0, sizeof w[nw].err);
 		/* The first worker is this thread. */
-		w[nw].started = nw > 0 && pthread_create(&w[nw].thread, NULL, logs_worker_main,
+		w[nw].started = nw > 0 && pthread_create(&w[nw].thread, &attr, logs_worker_main,
 		    &w[nw]) == 0;
 	}
 	if (nw == 0 && wanted > 0)
@@ -481,6 +488,7 @@ logs_poll(struct source *s, struct batch *b, int64_t deadline, struct rw_error *
 		err_clear(&w[k].err);
 		s->calls += aws_client_take_attempts(w[k].cl);
 	}
+	pthread_attr_destroy(&attr);
 	if (job.download_due && !err_is_set(err))
 		l->next_download = time_mono_ms() + l->st.download_interval_ms;
 	/* Instances gone from the roster. */
