@@ -531,6 +531,7 @@ pg_poller_poll(struct pg_poller *p, struct pg_conn *c, struct batch *b, int64_t 
 		NULL, 0, NULL, 0 };
 	struct m_pg_health *h;
 	int64_t max_age = M_INT_NONE, server_now;
+	uint64_t settings;
 	const char *max_age_db = NULL, *kept;
 	unsigned mask_flags;
 	int rows, name, steady, rc = -1;
@@ -635,8 +636,19 @@ again:
 	}
 
 	/* Upserted, not "complete": the rds source's parameter-group values
-	 * of the same instance stay. */
+	 * of the same instance stay. So they stay too when not given: a poll
+	 * that leaves steady sessions out leaves out settings the last poll
+	 * gave as they are (history would keep a version of each per poll). */
 	rows = PQntuples(r[R_SETTINGS]);
+	settings = FNV_OFFSET;
+	for (int i = 0; i < rows; i++) {
+		for (int col = 0; col < 2; col++)
+			settings = fnv_add(settings, PQgetvalue(r[R_SETTINGS], i, col),
+			    (size_t)PQgetlength(r[R_SETTINGS], i, col) + 1);
+	}
+	if (steady && settings == p->settings_hash)
+		rows = 0;
+	p->settings_hash = settings;
 	for (int i = 0; i < rows; i++) {
 		struct m_parameter *pa = batch_add(b, M_PARAMETER);
 

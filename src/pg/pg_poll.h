@@ -71,6 +71,7 @@ struct pg_poller {
 	int64_t settle_ms;	/* PG_POLL_SETTLE_MS; tests shorten it */
 	int64_t server_now;	/* the last poll's server clock, epoch ms */
 	size_t kept;		/* sessions the last poll had left out */
+	uint64_t settings_hash;	/* of the settings the last poll read */
 	uint64_t refetches;	/* polls asked again for all: one left out unknown */
 };
 

@@ -521,10 +521,14 @@ test_named_sessions(void)
 		case 0:
 			CHECK(bn->same[M_SESSION].n == 0, "the first poll named %zu sessions",
 			    bn->same[M_SESSION].n);
+			CHECK(bn->kinds[M_PARAMETER].n > 0, "the first poll gave no settings");
 			break;
 		case 1:
 			CHECK(poller->kept >= 2, "step 1: the server sent %zu steady sessions as rows",
 			    poller->kept);
+			/* Settings as the last poll gave them are left out too. */
+			CHECK(bn->kinds[M_PARAMETER].n == 0 && bf->kinds[M_PARAMETER].n > 0,
+			    "step 1: %zu settings given again", bn->kinds[M_PARAMETER].n);
 			CHECK(named(bn, inst, PQbackendPID(a), a_start) &&
 			    named(bn, inst, PQbackendPID(c), c_start), "step 1: idle sessions not named");
 			CHECK(itpg_session(bn, PQbackendPID(a)) == NULL &&
@@ -542,6 +546,7 @@ test_named_sessions(void)
 			CHECK(bn->same[M_SESSION].n == 0, "after a lost batch %zu sessions were named",
 			    bn->same[M_SESSION].n);
 			CHECK(poller->kept == 0, "step 4: %zu sessions left out", poller->kept);
+			CHECK(bn->kinds[M_PARAMETER].n > 0, "step 4: settings not given again");
 			break;
 		case 5:
 			CHECK(poller->refetches == 1 && bn->same[M_SESSION].n == 0 &&
