@@ -15,7 +15,7 @@
 #include "rules/rules.h"
 #include "view/snapshot.h"
 
-#define RULES_IDLE_MS (5 * 1000LL)
+#define RULES_IDLE_MS (10 * 1000LL)
 #define RULES_POSTURE_IDLE_MS (60 * 1000LL)
 
 struct rules_due {
