@@ -556,7 +556,9 @@ again:
 	if ((kept = pg_poll_kept_list(r[R_SESSIONS])) == NULL)
 		goto shape;
 	so.nkept = 0;
-	if (*kept != '\0' && (!name || pg_poll_kept_read(p, kept, &so) != 0)) {
+	if (*kept != '\0' && !steady)
+		goto shape;	/* none was to be left out: asking again would loop */
+	if (*kept != '\0' && pg_poll_kept_read(p, kept, &so) != 0) {
 		/* One this poller cannot name: ask again for every session. */
 		log_debug(LOG_PG, "%s: a steady session not held as such; reading all", p->instance);
 		pg_conn_results_clear(res, n);
