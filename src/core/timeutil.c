@@ -26,6 +26,18 @@ time_mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+void
+time_mono_after(struct timespec *ts, int64_t wait_ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += wait_ms / 1000;
+	ts->tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
 /* Days from 1970-01-01 to the civil date (Howard Hinnant's algorithm). */
 static int64_t
 time_days_from_civil(int64_t y, int m, int d)

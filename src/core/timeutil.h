@@ -14,6 +14,10 @@
 /* Wall clock, and a clock for intervals that never jumps. */
 int64_t time_now_ms(void);
 int64_t time_mono_ms(void);
+/* The CLOCK_MONOTONIC moment WAIT_MS from now, for pthread_cond_timedwait
+ * on a condition made with that clock. */
+struct timespec;
+void time_mono_after(struct timespec *ts, int64_t wait_ms);
 
 /* ISO 8601 / RFC 3339: "2026-11-22T14:05:00Z", with optional fraction,
  * "Z" or "+hh:mm"/"-hhmm" offset, "T" or space, or a bare date. Returns 0

@@ -78,18 +78,6 @@ source_free(struct source *s)
 	free(s);
 }
 
-static void
-sched_abs_time(struct timespec *ts, int64_t wait_ms)
-{
-	clock_gettime(CLOCK_MONOTONIC, ts);
-	ts->tv_sec += wait_ms / 1000;
-	ts->tv_nsec += (wait_ms % 1000) * 1000000;
-	if (ts->tv_nsec >= 1000000000) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000;
-	}
-}
-
 static uint64_t
 sched_rand(struct worker *w)
 {
@@ -342,7 +330,7 @@ sched_worker_main(void *arg)
 			sched_run_poll(w);
 			continue;
 		}
-		sched_abs_time(&ts, sc->paused ? 1000 : w->next_due - now);
+		time_mono_after(&ts, sc->paused ? 1000 : w->next_due - now);
 		pthread_cond_timedwait(&sc->wake, &sc->lock, &ts);
 	}
 	w->exited = 1;
@@ -403,7 +391,7 @@ sched_watchdog_main(void *arg)
 		int64_t now = time_mono_ms();
 
 		sched_check_deadlines(sc, now, SCHED_DEADLINE_GRACE_MS);
-		sched_abs_time(&ts, sched_watchdog_sleep(sc, now));
+		time_mono_after(&ts, sched_watchdog_sleep(sc, now));
 		pthread_cond_timedwait(&sc->wake, &sc->lock, &ts);
 	}
 	pthread_mutex_unlock(&sc->lock);
@@ -451,7 +439,7 @@ sched_run_once(struct scheduler *sc, int64_t deadline)
 	while (sc->once_left > 0 && time_mono_ms() < deadline) {
 		struct timespec ts;
 
-		sched_abs_time(&ts, deadline - time_mono_ms());
+		time_mono_after(&ts, deadline - time_mono_ms());
 		pthread_cond_timedwait(&sc->wake, &sc->lock, &ts);
 	}
 	/* Whatever is still running has missed the run's deadline. */
@@ -540,7 +528,7 @@ sched_free(struct scheduler *sc, int64_t grace_ms)
 			alive += sc->w[i]->started && !sc->w[i]->exited;
 		if (alive == 0 || time_mono_ms() >= until)
 			break;
-		sched_abs_time(&ts, 50);
+		time_mono_after(&ts, 50);
 		pthread_cond_timedwait(&sc->wake, &sc->lock, &ts);
 	}
 	pthread_mutex_unlock(&sc->lock);

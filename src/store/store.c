@@ -403,13 +403,7 @@ store_wait_ms(struct store *st, int64_t left)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ts.tv_sec += left / 1000;
-	ts.tv_nsec += (long)(left % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
+	time_mono_after(&ts, left);
 	pthread_cond_timedwait(&st->work, &st->lock, &ts);
 }
 
