@@ -18,6 +18,11 @@
 #define SCHED_WATCHDOG_MIN_SLEEP_MS 10
 #define SCHED_WATCHDOG_MAX_SLEEP_MS (60 * 1000)
 #define SCHED_WORKER_STACK (512 * 1024)
+/* A poll is marked "updating" once it has run this long. The screen draws
+ * the mark with its next second, so a quicker poll would never show it,
+ * and each mark is a batch for the screen, the rules and history: the
+ * watchdog sends it, and only for the polls that are still running. */
+#define SCHED_MARK_AFTER_MS 250
 
 struct worker {
 	struct scheduler *sc;
@@ -28,6 +33,9 @@ struct worker {
 	int64_t poll_started;	/* time_mono_ms, 0 when idle */
 	uint64_t generation;	/* bumped when a poll is abandoned */
 	int poll_now;
+	int marked;		/* the poll in flight was marked updating */
+	int marking;		/* the watchdog is delivering that mark */
+	int mark_waiter;	/* the poll's result waits for it */
 	int done_once;
 	int exited;
 	uint64_t rng;
@@ -238,11 +246,8 @@ sched_run_poll(struct worker *w)
 
 	w->poll_now = 0;
 	w->poll_started = t0;
+	w->marked = 0;
 	w->health.last_attempt = time_now_ms();
-	if (!src->local) {
-		w->health.updating = 1;
-		sched_deliver(w, sched_health_batch(w));
-	}
 
 	b = batch_new(src->ops->kind, time_now_ms());
 	if (src->region != NULL)
@@ -254,6 +259,12 @@ sched_run_poll(struct worker *w)
 	rc = src->ops->poll(src, b, t0 + src->timeout_ms, &err);
 	pthread_mutex_lock(&sc->lock);
 	t1 = time_mono_ms();
+	/* The result lands after the poll's mark, never before it. */
+	while (w->marking) {
+		w->mark_waiter = 1;
+		pthread_cond_wait(&sc->wake, &sc->lock);
+	}
+	w->mark_waiter = 0;
 
 	if (w->generation != gen) {
 		/* The watchdog gave up on this poll and reported it. */
@@ -358,10 +369,45 @@ sched_check_deadlines(struct scheduler *sc, int64_t now, int64_t grace)
 	}
 }
 
-/* How long the watchdog may sleep: until the first deadline of a poll in
- * flight, or of one starting when it is due (a poll started sooner - "R",
- * a new interval, the end of a pause - broadcasts the wake-up the
- * watchdog waits on too). Caller holds the lock. */
+/* When W's poll is to be marked updating (time_mono_ms), or 0 for never:
+ * not for local sources, nor in a run-once, nor while paused. */
+static int64_t
+sched_mark_due(const struct scheduler *sc, const struct worker *w, int64_t now)
+{
+	if (w->src->local || sc->once_mode)
+		return 0;
+	if (w->poll_started != 0)
+		return w->marked ? 0 : w->poll_started + SCHED_MARK_AFTER_MS;
+	if (sc->paused && !w->poll_now)
+		return 0;
+	return (w->poll_now || w->next_due < now ? now : w->next_due) + SCHED_MARK_AFTER_MS;
+}
+
+/* Marks the polls that have run SCHED_MARK_AFTER_MS as updating. Caller
+ * holds the lock. */
+static void
+sched_check_marks(struct scheduler *sc, int64_t now)
+{
+	for (size_t i = 0; i < sc->n; i++) {
+		struct worker *w = sc->w[i];
+		int64_t due;
+
+		if (w->poll_started == 0 || (due = sched_mark_due(sc, w, now)) == 0 || now < due)
+			continue;
+		w->marked = 1;
+		w->marking = 1;
+		w->health.updating = 1;
+		sched_deliver(w, sched_health_batch(w));
+		w->marking = 0;
+		if (w->mark_waiter)
+			pthread_cond_broadcast(&sc->wake);
+	}
+}
+
+/* How long the watchdog may sleep: until the first deadline or mark of a
+ * poll in flight, or of one starting when it is due (a poll started
+ * sooner - "R", a new interval, the end of a pause - broadcasts the
+ * wake-up the watchdog waits on too). Caller holds the lock. */
 static int64_t
 sched_watchdog_sleep(const struct scheduler *sc, int64_t now)
 {
@@ -372,7 +418,10 @@ sched_watchdog_sleep(const struct scheduler *sc, int64_t now)
 		int64_t start = w->poll_started != 0 ? w->poll_started :
 		    w->poll_now || w->next_due < now ? now : w->next_due;
 		int64_t left = start + w->src->timeout_ms + SCHED_DEADLINE_GRACE_MS - now;
+		int64_t mark = sched_mark_due(sc, w, now);
 
+		if (mark != 0 && mark - now < left)
+			left = mark - now;
 		if (left < sleep)
 			sleep = left;
 	}
@@ -390,7 +439,9 @@ sched_watchdog_main(void *arg)
 		struct timespec ts;
 		int64_t now = time_mono_ms();
 
+		sched_check_marks(sc, now);
 		sched_check_deadlines(sc, now, SCHED_DEADLINE_GRACE_MS);
+		now = time_mono_ms();
 		time_mono_after(&ts, sched_watchdog_sleep(sc, now));
 		pthread_cond_timedwait(&sc->wake, &sc->lock, &ts);
 	}

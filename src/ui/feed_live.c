@@ -131,8 +131,7 @@ feed_live_apply(struct feed *f, struct batch *b)
 	feed_live_changed(l, changed, touched);
 	/* The dashboard wakes for what it would draw: not for poll times and
 	 * figures that move with the clock, nor for a poll's "updating" mark
-	 * (its tick draws those within a second; a quick poll's mark would
-	 * be gone by then anyway). */
+	 * (its tick draws those within a second). */
 	wake = !feed_live_is_mark(b) &&
 	    snapshot_state_changed(&l->snap, changed, l->state) != 0;
 	if (!l->landed && feed_live_is_poll(b)) {

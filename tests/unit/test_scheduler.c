@@ -20,6 +20,9 @@ struct sink {
 	struct snapshot snap;
 	int batches;
 	int late_records;
+	int marks_slow, marks_quick;	/* "updating" marks per source */
+	int slow_after_result;		/* a mark of "slow" after its result */
+	int slow_results;
 };
 
 static void
@@ -31,6 +34,16 @@ sink_apply(void *ctx, struct batch *b)
 	s->batches++;
 	M_VEC_EACH(&b->kinds[M_EVENT], struct m_event, e)
 		s->late_records += strcmp(e->message, "late") == 0;
+	M_VEC_EACH(&b->kinds[M_SOURCE_HEALTH], struct m_source_health, h) {
+		int slow = strcmp(h->instance, "slow") == 0;
+
+		if (h->updating) {
+			*(slow ? &s->marks_slow : &s->marks_quick) += 1;
+			s->slow_after_result += slow && s->slow_results > s->marks_slow - 1;
+		} else if (slow && b->kinds[M_EVENT].n > 0) {
+			s->slow_results++;
+		}
+	}
 	snapshot_apply(&s->snap, b, NULL);
 	pthread_mutex_unlock(&s->lock);
 	batch_free(b);
@@ -213,6 +226,43 @@ test_sched_local_source(void **state)
 	snapshot_free(&sink.snap);
 }
 
+/* Only a poll still running after a quarter of a second is marked
+ * updating, and its result lands after the mark. */
+static void
+test_sched_marks_slow_polls(void **state)
+{
+	struct fake quick = { 1, 0, 0 }, slow = { 600, 0, 0 };
+	struct sink sink;
+	struct scheduler *sc;
+	int results = 0, marks = 0;
+
+	(void)state;
+	sink_init(&sink);
+	sc = sched_new(sink_apply, &sink);
+	sched_add(sc, fake_source("quick", &quick, 100, 1000));
+	sched_add(sc, fake_source("slow", &slow, 700, 5000));
+	sched_start(sc);
+	for (int i = 0; i < 100; i++) {
+		pthread_mutex_lock(&sink.lock);
+		results = sink.slow_results;
+		marks = sink.marks_slow;
+		pthread_mutex_unlock(&sink.lock);
+		if (results >= 3)
+			break;
+		usleep(50 * 1000);
+	}
+	sched_free(sc, 3000);
+	assert_true(quick.polls >= 10);
+	assert_int_equal(sink.marks_quick, 0);
+	/* Every slow poll that returned was marked before its result (the
+	 * one the stop cut short may not have been). */
+	assert_true(results >= 3);
+	assert_true(marks >= results);
+	assert_true(sink.marks_slow <= sink.slow_results + 1);
+	assert_int_equal(sink.slow_after_result, 0);
+	snapshot_free(&sink.snap);
+}
+
 int
 main(void)
 {
@@ -220,6 +270,7 @@ main(void)
 		cmocka_unit_test(test_sched_run_once_respects_deadline),
 		cmocka_unit_test(test_sched_live_polls_and_controls),
 		cmocka_unit_test(test_sched_local_source),
+		cmocka_unit_test(test_sched_marks_slow_polls),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
