@@ -84,6 +84,9 @@ struct pane_ops {
 	size_t sort_col;	/* initial sort */
 	int sort_reverse;
 	const char *empty;	/* shown when there is nothing */
+	/* The kinds whose poll times it shows, of those the dashboard's copy
+	 * follows only for the panes that do (dash.c). */
+	snapshot_kinds polltimes;
 	/* Adds P->table's rows for S (the table is cleared and laid out). */
 	void (*rows)(struct pane *p, const struct snapshot *s, const struct pane_env *env);
 	/* Frees what the pane keeps in P->priv between frames; may be NULL. */

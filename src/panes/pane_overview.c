@@ -194,20 +194,26 @@ overview_aggs_build(struct overview_aggs *a, const struct snapshot *s)
 	}
 }
 
-/* Failed logins since FAIL_SINCE, per instance. */
-static void
+/* Failed logins since FAIL_SINCE, per instance. Returns how long after
+ * FAIL_SINCE the first of them leaves the window (INT64_MAX: none). */
+static int64_t
 overview_aggs_fails(struct overview_aggs *a, const struct snapshot *s, int64_t fail_since)
 {
 	struct overview_near near = { NULL, NULL };
+	int64_t oldest = INT64_MAX;
 
 	for (size_t i = 0; i < a->n; i++)
 		a->agg[i].fails = 0;
 	M_VEC_EACH(&s->kinds[M_FAILED_LOGIN], const struct m_failed_login, f) {
 		struct overview_agg *g;
 
-		if (f->time >= fail_since && (g = overview_find_near(a, &near, f->instance)) != NULL)
+		if (f->time >= fail_since && (g = overview_find_near(a, &near, f->instance)) != NULL) {
 			g->fails++;
+			if (f->time < oldest)
+				oldest = f->time;
+		}
 	}
+	return oldest == INT64_MAX ? INT64_MAX : oldest - fail_since;
 }
 
 static void
@@ -280,6 +286,10 @@ static const enum m_kind overview_reads[] = { M_INSTANCE, M_SESSION, M_CHECK, M_
 struct overview_cache {
 	uint64_t version[OVERVIEW_NREADS];
 	struct overview_aggs aggs;
+	/* The failed logins counted: while their version holds, until the
+	 * first leaves the hour (and not for a clock that went back). */
+	uint64_t fails_version;
+	int64_t fails_at, fails_until;
 };
 
 static void
@@ -312,7 +322,14 @@ overview_rows(struct pane *p, const struct snapshot *s, const struct pane_env *e
 		overview_aggs_build(&c->aggs, s);
 	}
 	a = &c->aggs;
-	overview_aggs_fails(a, s, env->now - TIME_HOUR);
+	if (!same || c->fails_version != s->version[M_FAILED_LOGIN] || env->now < c->fails_at ||
+	    env->now >= c->fails_until) {
+		int64_t left = overview_aggs_fails(a, s, env->now - TIME_HOUR);
+
+		c->fails_version = s->version[M_FAILED_LOGIN];
+		c->fails_at = env->now;
+		c->fails_until = left == INT64_MAX ? INT64_MAX : env->now + left + 1;
+	}
 	M_VEC_EACH(&s->kinds[M_INSTANCE], const struct m_instance, i) {
 		struct overview_agg *g;
 		struct table_row *r;

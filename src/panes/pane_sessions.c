@@ -288,6 +288,7 @@ const struct pane_ops pane_sessions_ops = {
 	.sort_col = C_AGE,
 	.sort_reverse = 1,
 	.empty = "(no client sessions: the pg source has reported none)",
+	.polltimes = SNAPSHOT_KIND(M_SESSION),	/* "last seen" in the detail */
 	.rows = sessions_rows,
 	.detail = sessions_detail,
 	.action = sessions_action,

@@ -24,6 +24,11 @@
 #define DASH_MIN_REFRESH_MS (1 * TIME_SEC)
 #define DASH_MAX_REFRESH_MS (10 * TIME_MIN)
 #define DASH_WHEEL_ROWS 3
+/* Kinds whose poll times the live copy follows only while the pane shown
+ * reads them (pane_ops.polltimes): sessions' "last seen" is in the
+ * Sessions pane's detail alone, and following it touched every session
+ * every second. */
+#define DASH_LAZY_POLLTIMES SNAPSHOT_KIND(M_SESSION)
 
 struct dash {
 	struct feed *feed;
@@ -316,6 +321,23 @@ dash_replay_at(const struct dash *d)
 	return d->replay ? d->replay_at : 0;
 }
 
+/* Sets which kinds' poll times the live copy leaves behind for the pane
+ * shown; one followed again is brought up to date by the next sync.
+ * Returns whether one is. */
+static int
+dash_follow_polltimes(struct dash *d)
+{
+	snapshot_kinds lazy = DASH_LAZY_POLLTIMES & ~d->panes[d->cur]->ops->polltimes;
+	snapshot_kinds again = d->snap_gens.untouched & ~lazy;
+
+	for (int k = 0; k < M_KIND_COUNT; k++) {
+		if (again & SNAPSHOT_KIND(k))
+			d->snap_gens.touch[k] = UINT64_MAX;
+	}
+	d->snap_gens.untouched = lazy;
+	return again != 0;
+}
+
 int
 dash_refresh(struct dash *d, int64_t now)
 {
@@ -334,6 +356,7 @@ dash_refresh(struct dash *d, int64_t now)
 		feed_gens_reset(&d->snap_gens);
 		d->snap_live = 1;
 	}
+	dash_follow_polltimes(d);
 	changed = feed_sync(d->feed, &d->snap, &d->snap_gens, now);
 	if (changed & SNAPSHOT_KIND(M_ALERT))
 		dash_notice_alerts(d);
@@ -547,8 +570,12 @@ dash_prompt_key(struct dash *d, int key)
 static void
 dash_switch(struct dash *d, size_t to)
 {
-	if (to < d->npanes)
-		d->cur = to;
+	if (to >= d->npanes)
+		return;
+	d->cur = to;
+	/* The pane shows poll times the copy left behind: at once. */
+	if (!d->replay && d->snap_live && dash_follow_polltimes(d))
+		dash_refresh(d, d->now);
 }
 
 static void

@@ -94,11 +94,21 @@ canvas_next(const struct canvas *c, const char *p, struct canvas_tok *t)
 {
 	const unsigned char *u = (const unsigned char *)p;
 	/* One code point is at most 4 bytes: never measure the whole rest. */
-	size_t n = strnlen(p, 8), len;
+	size_t n, len;
 	uint32_t cp;
 	int w;
 
-	if (n == 0)
+	/* Printable ASCII not followed by a mark it would take (most of
+	 * what is drawn): one byte, one column. */
+	if (u[0] >= 0x20 && u[0] < 0x7f && (u[1] < 0x80 || c->ascii)) {
+		t->s[0] = (char)u[0];
+		t->s[1] = '\0';
+		t->width = 1;
+		t->escape = 0;
+		t->len = 1;
+		return 1;
+	}
+	if ((n = strnlen(p, 8)) == 0)
 		return 0;
 	len = sanitize_utf8_decode(u, n, &cp);
 	if (len == 0) {

@@ -441,6 +441,25 @@ test_dash_refresh_says_what_changed(void **state)
 	assert_true(dash_refresh(dash, now + 4300));
 }
 
+/* Sessions' "last seen" is followed by the dashboard's copy only while
+ * the Sessions pane shows, and is up to date the moment it is chosen. */
+static void
+test_dash_sessions_last_seen(void **state)
+{
+	struct batch *b = fleet_batch(now);
+	int64_t later = now + 90 * TIME_SEC;
+
+	(void)state;
+	b->polled_at = later;		/* the same sessions, a poll later */
+	feed_live_apply(feed, b);
+	assert_false(dash_refresh(dash, later));
+	now = later;
+	keys("3");
+	key('\r');
+	expect(40, 120, "last 0s ago");
+	expect_not(40, 120, "last 1m");
+}
+
 int
 main(void)
 {
@@ -459,6 +478,7 @@ main(void)
 		T(test_dash_stale_data_looks_stale),
 		T(test_dash_refresh_says_what_changed),
 		T(test_dash_status_fleet_sources_first),
+		T(test_dash_sessions_last_seen),
 	};
 
 	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
