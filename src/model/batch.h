@@ -23,7 +23,10 @@
  * records' m_key_hash, with the sum of their m_content_hash: a consumer
  * that lacks one of them or holds another version (it missed a batch)
  * takes the batch as not speaking for the kind's records it did not
- * carry, and the source sends every record again now and then. */
+ * carry, and the source sends every record again now and then. Only
+ * records of the batch's covers are named: consumers find them by the
+ * hash alone (it covers the instance, a key field) and do not read their
+ * scope again. */
 #ifndef RW_MODEL_BATCH_H
 #define RW_MODEL_BATCH_H
 

@@ -279,18 +279,25 @@ pg_poll_session_key(const char *instance, int64_t pid, int64_t backend_start)
 }
 
 /* The session is as the last poll saw it (WAS): named in the batch, not
- * made again. */
-static void
+ * made again. Returns 0 (and does nothing) if this poll has named it
+ * already. */
+static int
 pg_poll_name_seen(struct pg_poller *p, struct batch *b, struct pg_poll_sessions_out *o,
     const struct pg_seen_entry *was)
 {
-	*pg_seen_put(&p->next, was->pid, was->start) = *was;
+	int added;
+	struct pg_seen_entry *e = pg_seen_put(&p->next, was->pid, was->start, &added);
+
+	if (!added)
+		return 0;
+	*e = *was;
 	batch_same_add(b, M_SESSION, was->key, was->content);
 	o->insufficient += was->insufficient != 0;
 	if (was->xact_start != 0 && (o->oldest_xact == 0 || was->xact_start < o->oldest_xact)) {
 		o->oldest_xact = was->xact_start;
 		o->oldest_pid = was->pid;
 	}
+	return 1;
 }
 
 /* The list of steady sessions the server left out: the value of the
@@ -366,10 +373,8 @@ pg_poll_sessions(struct pg_poller *p, const PGresult *r, const struct pg_poll_db
 		start = pg_poll_time(r, i, S_BACKEND_START);
 		row = pg_poll_row_hash(r, i, db, mask_flags, p->query_max);
 		if (name && (was = pg_seen_find(&p->seen, pid, start)) != NULL && was->row == row &&
-		    !pg_seen_find(&p->next, pid, start)) {
-			pg_poll_name_seen(p, b, o, was);
+		    pg_poll_name_seen(p, b, o, was))
 			continue;
-		}
 		o->made_key[o->nmade] = pg_poll_session_key(p->instance, pid, start);
 		o->made_pid[o->nmade] = pid;
 		o->made_start[o->nmade] = start;
@@ -423,8 +428,7 @@ pg_poll_sessions(struct pg_poller *p, const PGresult *r, const struct pg_poll_db
 	}
 	for (size_t i = 0; i < o->nkept; i++) {
 		o->count++;
-		if (!pg_seen_find(&p->next, o->kept[i]->pid, o->kept[i]->start))
-			pg_poll_name_seen(p, b, o, o->kept[i]);
+		pg_poll_name_seen(p, b, o, o->kept[i]);
 	}
 }
 
@@ -502,7 +506,7 @@ pg_poll_remember(struct pg_poller *p, const struct batch *b, const struct pg_pol
 
 	for (size_t i = 0; i < o->nmade && i < v->n; i++) {
 		const struct m_session *s = m_vec_at(v, i);
-		struct pg_seen_entry *e = pg_seen_put(&p->next, o->made_pid[i], o->made_start[i]);
+		struct pg_seen_entry *e = pg_seen_put(&p->next, o->made_pid[i], o->made_start[i], NULL);
 
 		e->key = o->made_key[i];
 		e->row = o->made_row[i];

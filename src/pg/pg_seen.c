@@ -16,17 +16,16 @@ void
 pg_seen_free(struct pg_seen *s)
 {
 	free(s->v);
-	free(s->used);
 	memset(s, 0, sizeof *s);
 }
 
+/* SLOTS empty slots (generation 0 is never a table's). */
 static void
 pg_seen_alloc(struct pg_seen *s, size_t slots)
 {
 	free(s->v);
-	free(s->used);
 	s->v = xcalloc(slots, sizeof *s->v);
-	s->used = xcalloc(slots, 1);
+	s->gen = 1;
 	s->mask = slots - 1;
 	s->n = 0;
 }
@@ -38,10 +37,10 @@ pg_seen_reset(struct pg_seen *s, size_t expect)
 
 	while (slots < expect * 2)
 		slots *= 2;
-	if (s->v == NULL || s->mask + 1 != slots)
+	if (s->v == NULL || s->mask + 1 != slots || s->gen == UINT32_MAX) {
 		pg_seen_alloc(s, slots);
-	else {
-		memset(s->used, 0, slots);
+	} else {
+		s->gen++;
 		s->n = 0;
 	}
 }
@@ -61,15 +60,16 @@ pg_seen_find(const struct pg_seen *s, int64_t pid, int64_t start)
 {
 	if (s->v == NULL)
 		return NULL;
-	for (size_t h = pg_seen_slot(pid, start) & s->mask; s->used[h]; h = (h + 1) & s->mask) {
-		if (s->v[h].pid == pid && s->v[h].start == start)
-			return &s->v[h];
+	for (size_t h = pg_seen_slot(pid, start) & s->mask; s->v[h].gen == s->gen;
+	    h = (h + 1) & s->mask) {
+		if (s->v[h].e.pid == pid && s->v[h].e.start == start)
+			return &s->v[h].e;
 	}
 	return NULL;
 }
 
 struct pg_seen_entry *
-pg_seen_put(struct pg_seen *s, int64_t pid, int64_t start)
+pg_seen_put(struct pg_seen *s, int64_t pid, int64_t start, int *added)
 {
 	size_t h;
 
@@ -81,19 +81,24 @@ pg_seen_put(struct pg_seen *s, int64_t pid, int64_t start)
 		memset(s, 0, sizeof *s);
 		pg_seen_alloc(s, slots);
 		for (size_t i = 0; old.v != NULL && i <= old.mask; i++) {
-			if (old.used[i])
-				*pg_seen_put(s, old.v[i].pid, old.v[i].start) = old.v[i];
+			if (old.v[i].gen == old.gen)
+				*pg_seen_put(s, old.v[i].e.pid, old.v[i].e.start, NULL) = old.v[i].e;
 		}
 		pg_seen_free(&old);
 	}
-	for (h = pg_seen_slot(pid, start) & s->mask; s->used[h]; h = (h + 1) & s->mask) {
-		if (s->v[h].pid == pid && s->v[h].start == start)
-			return &s->v[h];
+	for (h = pg_seen_slot(pid, start) & s->mask; s->v[h].gen == s->gen; h = (h + 1) & s->mask) {
+		if (s->v[h].e.pid == pid && s->v[h].e.start == start) {
+			if (added != NULL)
+				*added = 0;
+			return &s->v[h].e;
+		}
 	}
-	s->used[h] = 1;
-	memset(&s->v[h], 0, sizeof s->v[h]);
-	s->v[h].pid = pid;
-	s->v[h].start = start;
+	memset(&s->v[h].e, 0, sizeof s->v[h].e);
+	s->v[h].gen = s->gen;
+	s->v[h].e.pid = pid;
+	s->v[h].e.start = start;
 	s->n++;
-	return &s->v[h];
+	if (added != NULL)
+		*added = 1;
+	return &s->v[h].e;
 }

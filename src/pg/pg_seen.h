@@ -21,9 +21,16 @@ struct pg_seen_entry {
 	int steady;		/* idle and waiting on the client (pg_poll_sql) */
 };
 
+/* Open addressing: a slot is taken when its generation is the table's,
+ * so emptying the table for the next poll is one increment. */
+struct pg_seen_slot {
+	struct pg_seen_entry e;
+	uint32_t gen;
+};
+
 struct pg_seen {
-	struct pg_seen_entry *v;
-	unsigned char *used;
+	struct pg_seen_slot *v;
+	uint32_t gen;
 	size_t mask;		/* slots - 1, a power of two minus one */
 	size_t n;
 };
@@ -33,8 +40,8 @@ void pg_seen_free(struct pg_seen *s);
 /* Empties S, with room for EXPECT entries. */
 void pg_seen_reset(struct pg_seen *s, size_t expect);
 const struct pg_seen_entry *pg_seen_find(const struct pg_seen *s, int64_t pid, int64_t start);
-/* The entry for PID and START (new, zeroed but for them, or the one
- * there). */
-struct pg_seen_entry *pg_seen_put(struct pg_seen *s, int64_t pid, int64_t start);
+/* The entry for PID and START, added (zeroed but for those) when missing;
+ * *ADDED (when not NULL) says whether it was. */
+struct pg_seen_entry *pg_seen_put(struct pg_seen *s, int64_t pid, int64_t start, int *added);
 
 #endif

@@ -673,7 +673,8 @@ store_apply_close(struct store_writer *w, const struct batch *b, const struct st
 /* The records B names as unchanged (model/batch.h): when history holds
  * exactly those versions, they are carried on (only poll times move);
  * otherwise (a batch was lost) B speaks only for the records it carries,
- * and returns 1. */
+ * and *REFUSED is set. Found by key hash, which covers the record's instance:
+ * they are B's to speak for (as in snapshot_named_check). */
 static int
 store_apply_named(struct store_writer *w, const struct batch *b, const struct store_policy *p,
     int *refused)
@@ -686,7 +687,7 @@ store_apply_named(struct store_writer *w, const struct batch *b, const struct st
 	*refused = 0;
 	for (size_t i = 0; i < same->n && !*refused; i++) {
 		cur[i] = store_map_find_hash(&w->cur[p->kind], same->keys[i]);
-		if (cur[i] == NULL || cur[i]->raw == 0 || !batch_replaces(b, p->kind, cur[i]->rec))
+		if (cur[i] == NULL || cur[i]->raw == 0)
 			*refused = 1;
 		else
 			sum += cur[i]->raw;

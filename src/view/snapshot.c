@@ -250,9 +250,13 @@ snapshot_named_has(const struct snapshot_named *n, uint64_t key)
 	return 0;
 }
 
-/* Marks in IS_NAMED (one per record of V) the records B speaks for and
- * names for KIND; returns whether they are exactly the versions named
- * (none missing, none other). */
+/* Marks in IS_NAMED (one per record of V) the records B names for KIND;
+ * returns whether they are exactly the versions named (none missing,
+ * none other). A key's hash covers the record's instance (a key field),
+ * so a named record is one B speaks for, with no need to read it: a
+ * record of another scope whose hash met a named one would make one too
+ * many, or a sum that is not B's, and B would speak only for what it
+ * carries. */
 static int
 snapshot_named_check(const struct m_vec *v, const struct batch *b, enum m_kind kind,
     const struct snapshot_named *n, const struct snapshot_hashes *h, unsigned char *is_named)
@@ -262,8 +266,7 @@ snapshot_named_check(const struct m_vec *v, const struct batch *b, enum m_kind k
 	size_t found = 0;
 
 	for (size_t i = 0; i < v->n; i++) {
-		is_named[i] = snapshot_named_has(n, h->key[i]) &&
-		    batch_replaces(b, kind, m_vec_at(v, i));
+		is_named[i] = snapshot_named_has(n, h->key[i]);
 		if (is_named[i]) {
 			found++;
 			sum += h->content[i];
@@ -332,12 +335,12 @@ snapshot_apply_state(struct snapshot *s, const struct batch *b, enum m_kind kind
 		    m_index_find_hashed(&in_ix, rec, h->key[i]) : m_index_find(&in_ix, rec);
 		size_t fi = fresh != NULL ? (size_t)((const char *)fresh - (const char *)in->items) / t->size : 0;
 
-		if (fresh == NULL && (!complete || !batch_replaces(b, kind, rec))) {
-			/* Not B's to speak for. */
-		} else if (fresh == NULL && is_named != NULL && is_named[i]) {
+		if (fresh == NULL && complete && is_named != NULL && is_named[i]) {
 			/* Named as unchanged: only its poll times move. */
 			if (snapshot_named_touch(t, rec, b->polled_at) && effect == SNAPSHOT_SAME)
 				effect = SNAPSHOT_TOUCHED;
+		} else if (fresh == NULL && (!complete || !batch_replaces(b, kind, rec))) {
+			/* Not B's to speak for. */
 		} else if (fresh == NULL || taken[fi]) {
 			m_free(t, rec);		/* gone (or a duplicate key) */
 			effect = SNAPSHOT_CHANGED;

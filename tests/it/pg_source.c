@@ -504,7 +504,7 @@ test_named_sessions(void)
 			/* A poller that does not hold c as steady when the server
 			 * leaves it out asks again for every session. */
 			for (size_t i = 0; i <= poller->seen.mask; i++)
-				poller->seen.v[i].steady = 0;
+				poller->seen.v[i].e.steady = 0;
 		}
 		bn = itpg_poll(naming, &rc, &err);
 		CHECK(rc == 0, "step %d: naming poll failed: %s", step, err.message);
