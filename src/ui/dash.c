@@ -24,6 +24,7 @@
 #define DASH_MIN_REFRESH_MS (1 * TIME_SEC)
 #define DASH_MAX_REFRESH_MS (10 * TIME_MIN)
 #define DASH_WHEEL_ROWS 3
+#define DASH_TABS 15		/* panes with a tab */
 /* Kinds whose poll times the live copy follows only while the pane shown
  * reads them (pane_ops.polltimes): sessions' "last seen" is in the
  * Sessions pane's detail alone, and following it touched every session
@@ -68,8 +69,12 @@ struct dash {
 	size_t ncrit;
 	int64_t attention_until;
 	int bell, redraw;
-	/* Where the tabs are, for the mouse. */
-	int tab_x[16];
+	/* The tabs' labels ("1 Overview", "1 Sess"), made once, and the width
+	 * of the full ones (0: not yet measured) on a canvas whose ASCII flag
+	 * is TABS_ASCII; where they are, for the mouse. */
+	char *tab_full[DASH_TABS], *tab_abbrev[DASH_TABS];
+	int tabs_full_w, tabs_ascii;
+	int tab_x[DASH_TABS + 1];
 	int pane_top;
 	int too_small;		/* the last frame said "terminal too small" */
 	/* Replay: the snapshot shown is history's at REPLAY_AT; READING
@@ -188,6 +193,10 @@ dash_new(struct feed *feed, const struct dash_config *cfg)
 	d->panes = xcalloc(d->npanes, sizeof *d->panes);
 	for (size_t i = 0; i < d->npanes; i++)
 		d->panes[i] = pane_new(pane_table[i]);
+	for (size_t i = 0; i < d->npanes && i < DASH_TABS; i++) {
+		d->tab_full[i] = xasprintf("%zu %s", (i + 1) % 10, pane_table[i]->tab);
+		d->tab_abbrev[i] = xasprintf("%zu %s", (i + 1) % 10, pane_table[i]->abbrev);
+	}
 	d->spare = text_canvas_new(1, 1, 0);
 	d->canvas = text_canvas_base(d->spare);
 	buf_init(&d->prompt_text);
@@ -219,6 +228,10 @@ dash_free(struct dash *d)
 	for (size_t i = 0; i < d->npanes; i++)
 		pane_free(d->panes[i]);
 	free(d->panes);
+	for (size_t i = 0; i < DASH_TABS; i++) {
+		free(d->tab_full[i]);
+		free(d->tab_abbrev[i]);
+	}
 	snapshot_free(&d->snap);
 	text_canvas_free(d->spare);
 	dash_free_ids(d->crit, d->ncrit);
@@ -780,7 +793,7 @@ static void
 dash_draw_tabs(struct dash *d, const struct canvas_area *a)
 {
 	size_t counts[4] = { 0 };
-	int full = 0, x = 0, summary_w;
+	int full, x = 0, summary_w;
 	char summary[64] = "";
 
 	M_VEC_EACH(&d->snap.kinds[M_ALERT], const struct m_alert, al) {
@@ -794,20 +807,22 @@ dash_draw_tabs(struct dash *d, const struct canvas_area *a)
 		    counts[3] > 0 ? "  " : "", counts[2]);
 	summary_w = summary[0] != '\0' ? canvas_width(a->c, summary, -1) + 2 : 0;
 	/* Names when they fit, else abbreviations. */
-	for (size_t i = 0; i < d->npanes; i++)
-		full += canvas_width(a->c, d->panes[i]->ops->tab, -1) + 3;
-	full = full + summary_w <= a->cols;
+	if (d->tabs_full_w == 0 || d->tabs_ascii != a->c->ascii) {
+		d->tabs_full_w = 0;
+		for (size_t i = 0; i < d->npanes && i < DASH_TABS; i++)
+			d->tabs_full_w += canvas_width(a->c, d->tab_full[i], -1) + 1;
+		d->tabs_ascii = a->c->ascii;
+	}
+	full = d->tabs_full_w + summary_w <= a->cols;
 	canvas_fill(a, 0, 0, -1, CANVAS_HEADER);
-	for (size_t i = 0; i < d->npanes && i < 15; i++) {
+	for (size_t i = 0; i < d->npanes && i < DASH_TABS; i++) {
 		int style = i == d->cur ? CANVAS_SELECTED : CANVAS_HEADER;
-		const struct pane_ops *ops = d->panes[i]->ops;
 
 		d->tab_x[i] = x;
-		x += canvas_printf(a, 0, x, -1, style, "%zu %s", (i + 1) % 10,
-		    full ? ops->tab : ops->abbrev);
+		x += canvas_put(a, 0, x, -1, style, full ? d->tab_full[i] : d->tab_abbrev[i]);
 		x += 1;
 	}
-	d->tab_x[d->npanes < 15 ? d->npanes : 15] = x;
+	d->tab_x[d->npanes < DASH_TABS ? d->npanes : DASH_TABS] = x;
 	if (summary_w > 0 && x + summary_w <= a->cols)
 		canvas_put(a, 0, a->cols - summary_w + 1, -1,
 		    counts[3] > 0 ? CANVAS_CRITICAL : CANVAS_WARNING, summary);
