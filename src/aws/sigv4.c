@@ -1,5 +1,6 @@
 #include <config.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,14 +62,45 @@ aws_request_query_string(const struct aws_request *r)
 	return buf_detach(&b);
 }
 
+/* SHA-256 fetched once: OpenSSL 3's one-shot SHA256() looks the
+ * algorithm up by name on every call, and a request hashes three times. */
+static EVP_MD *sigv4_sha256_md;
+static pthread_once_t sigv4_sha256_once = PTHREAD_ONCE_INIT;
+
+static void
+sigv4_sha256_fetch(void)
+{
+	sigv4_sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+static void
+sigv4_sha256(const void *data, size_t len, unsigned char md[SHA256_DIGEST_LENGTH])
+{
+	pthread_once(&sigv4_sha256_once, sigv4_sha256_fetch);
+	if (sigv4_sha256_md == NULL || EVP_Digest(data, len, md, NULL, sigv4_sha256_md, NULL) != 1)
+		SHA256(data, len, md);
+}
+
+/* Lowercase hex, as SigV4 spells digests and signatures. */
+static void
+sigv4_hex(const unsigned char *in, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 0xf];
+	}
+	out[2 * n] = '\0';
+}
+
 void
 aws_sha256_hex(const void *data, size_t len, char out[65])
 {
 	unsigned char md[SHA256_DIGEST_LENGTH];
 
-	SHA256(data, len, md);
-	for (size_t i = 0; i < sizeof md; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	sigv4_sha256(data, len, md);
+	sigv4_hex(md, sizeof md, out);
 }
 
 static void
@@ -278,7 +310,7 @@ sigv4_signing_key(const struct aws_creds *c, const char *date, const char *regio
 	struct buf secret = BUF_INIT;
 
 	snprintf(scope, sizeof scope, "%s/%s/%s", date, region, service);
-	SHA256((const unsigned char *)c->secret_access_key, strlen(c->secret_access_key), fp);
+	sigv4_sha256(c->secret_access_key, strlen(c->secret_access_key), fp);
 	if (cache != NULL && cache->valid && strcmp(cache->scope, scope) == 0 &&
 	    strcmp(cache->akid, c->access_key_id) == 0 && CRYPTO_memcmp(cache->secret_fp, fp, 32) == 0) {
 		memcpy(key, cache->key, 32);
@@ -336,8 +368,7 @@ sigv4_compute(const struct aws_request *r, const struct aws_creds *c,
 	sigv4_signing_key(c, date, o->region, o->service, cache, key);
 	sigv4_hmac(key, 32, sts.data, sts.len, mac);
 	OPENSSL_cleanse(key, sizeof key);
-	for (size_t i = 0; i < 32; i++)
-		snprintf(sig + 2 * i, 3, "%02x", mac[i]);
+	sigv4_hex(mac, sizeof mac, sig);
 	if (trace != NULL) {
 		aws_sigv4_trace_free(trace);
 		trace->canonical_request = xstrdup(buf_str(&creq));
