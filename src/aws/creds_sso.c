@@ -16,6 +16,7 @@
 #include "aws/creds_internal.h"
 #include "aws/ctx.h"
 #include "aws/json.h"
+#include "aws/sigv4.h"
 #include "core/files.h"
 #include "core/redact.h"
 #include "core/sanitize.h"
@@ -47,8 +48,7 @@ aws_sso_token(const char *cache_key, const char *login_hint, char **token, struc
 
 	*token = NULL;
 	SHA1((const unsigned char *)cache_key, strlen(cache_key), md);
-	for (size_t i = 0; i < sizeof md; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	aws_hex(md, sizeof md, hex);
 	path = xasprintf("%s/.aws/sso/cache/%s.json", home, hex);
 	free(home);
 	text = files_read_all(path, 1 << 20, NULL, &why);

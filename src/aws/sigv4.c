@@ -81,9 +81,8 @@ sigv4_sha256(const void *data, size_t len, unsigned char md[SHA256_DIGEST_LENGTH
 		SHA256(data, len, md);
 }
 
-/* Lowercase hex, as SigV4 spells digests and signatures. */
-static void
-sigv4_hex(const unsigned char *in, size_t n, char *out)
+void
+aws_hex(const unsigned char *in, size_t n, char *out)
 {
 	static const char digits[] = "0123456789abcdef";
 
@@ -100,7 +99,7 @@ aws_sha256_hex(const void *data, size_t len, char out[65])
 	unsigned char md[SHA256_DIGEST_LENGTH];
 
 	sigv4_sha256(data, len, md);
-	sigv4_hex(md, sizeof md, out);
+	aws_hex(md, sizeof md, out);
 }
 
 static void
@@ -368,7 +367,7 @@ sigv4_compute(const struct aws_request *r, const struct aws_creds *c,
 	sigv4_signing_key(c, date, o->region, o->service, cache, key);
 	sigv4_hmac(key, 32, sts.data, sts.len, mac);
 	OPENSSL_cleanse(key, sizeof key);
-	sigv4_hex(mac, sizeof mac, sig);
+	aws_hex(mac, sizeof mac, sig);
 	if (trace != NULL) {
 		aws_sigv4_trace_free(trace);
 		trace->canonical_request = xstrdup(buf_str(&creq));

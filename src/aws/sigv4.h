@@ -78,5 +78,8 @@ void aws_sigv4_cache_wipe(struct aws_sigv4_cache *cache);
 char *aws_sigv4_amz_date(int64_t ms, char *buf, size_t len);
 /* Lower-case hex SHA-256 of LEN bytes; OUT holds 65 bytes. */
 void aws_sha256_hex(const void *data, size_t len, char out[65]);
+/* Lower-case hex of the N bytes IN, as AWS spells digests; OUT holds
+ * 2 * N + 1 bytes. */
+void aws_hex(const unsigned char *in, size_t n, char *out);
 
 #endif
